@@ -1,0 +1,13 @@
+"""gunicorn settings; every value can be overridden with GUNICORN_CMD_ARGS."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
+# Never log query strings or bodies: tokens are in paths only, personal data nowhere.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,222 @@
+"""Fixtures: an app on a private SQLite database, and real processes for integration tests
+(a private redis-server and celery workers on free loopback ports, started here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import flask_migrate
+import pytest
+
+from toolbox import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_data(slug: str) -> dict:
+    return json.loads((DATA / f"{slug}.json").read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "var"
+    path.mkdir()
+    # Everything the app reads from the environment points into this test's directory.
+    for key in list(os.environ):
+        if key.startswith("TOOLBOX_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("TOOLBOX_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def make_app(data_dir):
+    """Factory: an app with its migrated database; `broker_url` picks the broker."""
+
+    def make(broker_url: str | None = None, **config):
+        test_config = {"TESTING": True, **config}
+        if broker_url:
+            test_config["TOOLBOX_BROKER_URL"] = broker_url
+        app = create_app(test_config)
+        with app.app_context():
+            flask_migrate.upgrade()
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- real processes -----------------------------------------------------------------------
+
+
+def wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+class RedisServer:
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+class Worker:
+    """A real `celery -A worker worker` process, as the Procfile starts it."""
+
+    def __init__(self, env: dict, log: Path, concurrency: int = 1):
+        self.env = env
+        self.log_path = log
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={self.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log_path.read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"worker did not start:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def start_worker(tmp_path, data_dir):
+    """Factory: start a worker on the same database as `app`, with the given broker."""
+    workers: list[Worker] = []
+
+    def start(app, concurrency: int = 1, **extra_env) -> Worker:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
+        env.update(
+            TOOLBOX_DATA_DIR=str(data_dir),
+            TOOLBOX_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+            TOOLBOX_BROKER_URL=app.config["TOOLBOX_BROKER_URL"],
+            **extra_env,
+        )
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log", concurrency)
+        worker.start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_for_state(client, token: str, states=("done", "failed"), timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/submissions/{token}").get_json()
+        if not seen or seen[-1] != body["state"]:
+            seen.append(body["state"])
+        if body["state"] in states:
+            body["seen"] = seen
+            return body
+        time.sleep(0.05)
+    raise TimeoutError(f"submission stayed in {seen}")

@@ -1,0 +1,48 @@
+"""Read generated documents back as text, the way a person would see them."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+
+import docx
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def docx_xml(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return z.read("word/document.xml").decode()
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def values_of(data) -> list[str]:
+    """Every string a person typed, at any depth."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [v for item in data.values() for v in values_of(item)]
+    if isinstance(data, list):
+        return [v for item in data for v in values_of(item)]
+    return []

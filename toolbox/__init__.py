@@ -1,0 +1,60 @@
+"""toolbox: forms and documents for cooperation between health services and self-help."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from toolbox import config
+from toolbox.extensions import csrf, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    csrf.init_app(app)
+
+    from toolbox.jobs import celery_init_app
+
+    celery_init_app(app)
+    register_blueprints(app)
+
+    from toolbox.web.errors import register_error_handlers
+    from toolbox.web.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from toolbox.web import api, health, instruments, submissions
+
+    app.register_blueprint(instruments.bp)
+    app.register_blueprint(submissions.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    csrf.exempt(api.bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets the web read while a worker writes; the busy timeout makes writers wait
+    instead of failing with "database is locked"."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

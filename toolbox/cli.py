@@ -1,0 +1,85 @@
+"""The `toolbox` command: Flask's own commands (run, routes, shell, db …) plus ours."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from toolbox import create_app
+from toolbox.documents.render import get_renderer
+from toolbox.instruments import INSTRUMENTS, get_instrument
+from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata
+from toolbox.instruments.forms import flat_errors, form_class, to_payload
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def cli():
+    """Werkzeugkasten für Kooperationen zwischen Fachkräften und Selbsthilfe."""
+
+
+def validate_payload(instrument, data: dict) -> tuple[dict | None, dict]:
+    """Validate raw data exactly as the API does; returns (payload, errors)."""
+    formdata, errors = json_to_formdata(instrument, data)
+    if errors:
+        return None, errors
+    form = form_class(instrument)(
+        formdata=drop_empty_rows(instrument, formdata), meta={"csrf": False}
+    )
+    if not form.validate():
+        return None, flat_errors(form)
+    return to_payload(form), {}
+
+
+@cli.command("render")
+@click.argument("slug", type=click.Choice(sorted(INSTRUMENTS)))
+@click.argument(
+    "data_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--blank", is_flag=True, help="Leere Vorlage zum Ausfüllen von Hand erzeugen.")
+def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank: bool):
+    """Dokumente offline erzeugen: je Datendatei (JSON) ein DOCX und ein PDF."""
+    if blank == bool(data_files):
+        raise click.UsageError("Bitte JSON-Dateien mit Daten angeben oder --blank, nicht beides.")
+    instrument = get_instrument(slug)
+    renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if blank:
+        for doc in renderer.render(instrument, {}, blank=True):
+            (out_dir / doc.filename).write_bytes(doc.content)
+            click.echo(str(out_dir / doc.filename))
+        return
+    failed = False
+    for path in data_files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            click.echo(f"{path}: keine gültige JSON-Datei ({exc})", err=True)
+            failed = True
+            continue
+        payload, errors = (
+            validate_payload(instrument, data)
+            if isinstance(data, dict)
+            else (
+                None,
+                {"_": ["Die Datei muss ein JSON-Objekt enthalten."]},
+            )
+        )
+        if payload is None:
+            for name, messages in errors.items():
+                click.echo(f"{path}: {name}: {' '.join(messages)}", err=True)
+            failed = True
+            continue
+        for doc in renderer.render(instrument, payload):
+            target = out_dir / doc.filename
+            if target.exists() and len(data_files) > 1:
+                target = out_dir / f"{path.stem}_{doc.filename}"
+            target.write_bytes(doc.content)
+            click.echo(str(target))
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,57 @@
+"""Configuration: defaults, overridden by TOOLBOX_* environment variables.
+
+With no environment at all the product runs on the embedded default: an SQLite database
+and an SQLite-backed Celery broker under the data directory, so nothing else needs to be
+installed. PostgreSQL and Redis are used when their URLs are given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(data_dir: Path, production: bool) -> str:
+    key = os.environ.get("TOOLBOX_SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("TOOLBOX_SECRET_KEY muss in Produktion gesetzt sein.")
+    # Development: generate once and keep it, so sessions survive restarts.
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment() -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ
+    production = env.get("TOOLBOX_ENV", "development") == "production"
+    data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "TOOLBOX_ENV": "production" if production else "development",
+        "TOOLBOX_DATA_DIR": str(data_dir),
+        "SECRET_KEY": _secret_key(data_dir, production),
+        "SQLALCHEMY_DATABASE_URI": env.get(
+            "TOOLBOX_DATABASE_URL", f"sqlite:///{data_dir / 'toolbox.sqlite'}"
+        ),
+        "TOOLBOX_BROKER_URL": env.get(
+            "TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
+        ),
+        "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
+        "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(PROJECT_ROOT / "templates")),
+        "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_PARTS": 2000,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    }

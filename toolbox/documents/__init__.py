@@ -1,0 +1,1 @@
+"""Pure rendering: bytes in, bytes out. No Flask request, no database."""

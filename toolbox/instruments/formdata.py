@@ -1,0 +1,101 @@
+"""Form data as WTForms reads it: API JSON flattened into it, list rows dropped or removed.
+
+Names follow WTForms' FieldList convention: ``<list>-<index>-<field>``.
+"""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from toolbox.instruments.base import Field, Instrument
+
+
+def drop_empty_rows(instrument: Instrument, formdata: MultiDict) -> MultiDict:
+    """Remove list rows in which nothing was entered, so blank spare rows are not errors."""
+    out = MultiDict(formdata)
+    for f in instrument.fields:
+        if f.type != "list":
+            continue
+        for index in row_indices(formdata, f.name):
+            prefix = f"{f.name}-{index}-"
+            keys = [k for k in formdata if k.startswith(prefix)]
+            if all(not v.strip() for k in keys for v in formdata.getlist(k)):
+                for k in keys:
+                    out.poplist(k)
+    return out
+
+
+def row_indices(formdata: MultiDict, list_name: str) -> list[int]:
+    prefix = f"{list_name}-"
+    found = set()
+    for key in formdata:
+        if key.startswith(prefix):
+            head = key[len(prefix) :].split("-", 1)[0]
+            if head.isdigit():
+                found.add(int(head))
+    return sorted(found)
+
+
+def remove_row(formdata: MultiDict, list_name: str, index: int) -> MultiDict:
+    """Form data without one row; later rows move up so the numbering stays contiguous."""
+    out = MultiDict()
+    prefix = f"{list_name}-"
+    for key, value in formdata.items(multi=True):
+        if key.startswith(prefix):
+            head, _, rest = key[len(prefix) :].partition("-")
+            if head.isdigit():
+                i = int(head)
+                if i == index:
+                    continue
+                if i > index:
+                    key = f"{prefix}{i - 1}-{rest}"
+        out.add(key, value)
+    return out
+
+
+def json_to_formdata(instrument: Instrument, data: dict) -> tuple[MultiDict, dict]:
+    """Flatten an API body into form data names; unknown or malformed keys become errors."""
+    md = MultiDict()
+    errors: dict[str, list[str]] = {}
+    known = {f.name: f for f in instrument.fields}
+    for key, value in data.items():
+        f = known.get(key)
+        if f is None:
+            errors[key] = ["Unbekanntes Feld."]
+        elif f.type == "list":
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                errors[key] = ["Bitte eine Liste von Zeilen (Objekten) angeben."]
+                continue
+            if len(value) > f.max_entries:
+                errors[key] = [f"Höchstens {f.max_entries} Zeilen."]
+                continue
+            sub = {s.name: s for s in f.fields}
+            for i, row in enumerate(value):
+                for rk, rv in row.items():
+                    if rk not in sub:
+                        errors[f"{key}-{i}-{rk}"] = ["Unbekanntes Feld."]
+                    else:
+                        _add_value(md, f"{key}-{i}-{rk}", sub[rk], rv, errors)
+        else:
+            _add_value(md, key, f, value, errors)
+    return md, errors
+
+
+def _add_value(md: MultiDict, name: str, f: Field, value, errors: dict) -> None:
+    if value is None:
+        return
+    if f.type == "multichoice":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors[name] = ["Bitte eine Liste von Werten angeben."]
+            return
+        for v in value:
+            md.add(name, v)
+    elif f.type == "boolean":
+        if not isinstance(value, bool):
+            errors[name] = ["Bitte true oder false angeben."]
+        elif value:
+            md.add(name, "y")
+    elif isinstance(value, bool | list | dict):
+        errors[name] = ["Ungültiger Wert."]
+    else:
+        md.add(name, str(value))

@@ -1,0 +1,327 @@
+"""WTForms classes built from an instrument's field declarations.
+
+One form class serves the browser (form data with CSRF) and the JSON API (the JSON body is
+flattened into the same form data names, e.g. ``parteien-0-name``), so both validate alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from functools import cache
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from toolbox.documents.sanitize import has_lone_surrogate, sanitize_text
+from toolbox.instruments.base import (
+    TEXT_MAX_CHARS,
+    TEXTAREA_MAX_CHARS,
+    TEXTAREA_MAX_LINES,
+    Field,
+    Instrument,
+)
+
+MSG_REQUIRED = "Bitte ausfüllen."
+MSG_CHOOSE = "Bitte auswählen."
+MSG_CONFIRM = "Bitte bestätigen."
+
+
+# --- fields with German messages -------------------------------------------------------
+
+
+class _GermanParse:
+    """Blank input is simply "no value" (required-ness is the validators' job); anything
+    unparseable gets a German message with an example."""
+
+    parse_message = ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.parse_message) from exc
+
+
+class GermanDateField(_GermanParse, DateField):
+    parse_message = "Bitte ein gültiges Datum angeben, z. B. 22.11.2026."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+
+
+class GermanTimeField(_GermanParse, TimeField):
+    parse_message = "Bitte eine gültige Uhrzeit angeben, z. B. 18:00."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
+class GermanIntegerField(_GermanParse, IntegerField):
+    parse_message = "Bitte eine ganze Zahl angeben."
+
+
+class GermanDecimalField(_GermanParse, DecimalField):
+    parse_message = "Bitte einen Betrag angeben, z. B. 15,50."
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].replace(",", ".")]  # "15,50" is how Germans write it
+        super().process_formdata(valuelist)
+
+
+class ChoiceField(SelectField):
+    """A single choice; rendered as radio buttons or a select box by the template."""
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            return
+        if self.data not in {c.value for c in self.choices}:
+            raise ValidationError("Bitte eine der angebotenen Möglichkeiten wählen.")
+
+
+class MultiChoiceField(SelectMultipleField):
+    """Checkboxes; every submitted value must be one of the choices."""
+
+    def pre_validate(self, form):
+        allowed = {c.value for c in self.choices}
+        if any(v not in allowed for v in self.data or ()):
+            raise ValidationError("Bitte nur die angebotenen Möglichkeiten wählen.")
+
+
+# --- validators ---------------------------------------------------------------------------
+
+
+def no_lone_surrogates(form, field):
+    if isinstance(field.data, str) and has_lone_surrogate(field.data):
+        raise ValidationError("Der Text enthält ein ungültiges Zeichen.")
+
+
+def max_lines(limit: int):
+    def check(form, field):
+        if isinstance(field.data, str) and field.data.count("\n") >= limit:
+            raise ValidationError(f"Bitte höchstens {limit} Zeilen eingeben.")
+
+    return check
+
+
+def single_address(form, field):
+    if field.data and any(c in field.data for c in ",;\r\n "):
+        raise ValidationError("Bitte genau eine E-Mail-Adresse angeben.")
+
+
+def _clean(value):
+    return sanitize_text(value) if isinstance(value, str) else value
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def _presence(f: Field) -> list:
+    if not f.required:
+        return [Optional()]
+    message = MSG_CHOOSE if f.type in ("choice", "multichoice") else MSG_REQUIRED
+    return [InputRequired(message=message)]
+
+
+def _number_range(f: Field) -> list:
+    if f.min_value is None and f.max_value is None:
+        return []
+    if f.range_message:
+        message = f.range_message
+    elif f.min_value is not None and f.max_value is not None:
+        message = f"Bitte einen Wert von {f.min_value:g} bis {f.max_value:g} angeben."
+    elif f.min_value is not None:
+        message = f"Bitte mindestens {f.min_value:g} angeben."
+    else:
+        message = f"Bitte höchstens {f.max_value:g} angeben."
+    return [NumberRange(min=f.min_value, max=f.max_value, message=message)]
+
+
+def _choices(f: Field) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in f.choices]
+
+
+def make_field(f: Field):
+    """The WTForms field for one declaration."""
+    kw = {"label": f.label, "description": f.help}
+    text_filters = [_clean, _strip]
+    if f.type == "text":
+        return StringField(
+            validators=[
+                *_presence(f),
+                no_lone_surrogates,
+                Length(max=TEXT_MAX_CHARS, message=f"Höchstens {TEXT_MAX_CHARS} Zeichen."),
+            ],
+            filters=text_filters,
+            **kw,
+        )
+    if f.type == "textarea":
+        return TextAreaField(
+            validators=[
+                *_presence(f),
+                no_lone_surrogates,
+                Length(max=TEXTAREA_MAX_CHARS, message=f"Höchstens {TEXTAREA_MAX_CHARS} Zeichen."),
+                max_lines(TEXTAREA_MAX_LINES),
+            ],
+            filters=[_clean, lambda v: v.strip("\n ") if isinstance(v, str) else v],
+            **kw,
+        )
+    if f.type == "email":
+        return StringField(
+            validators=[
+                *_presence(f),
+                single_address,
+                Email(message="Bitte eine gültige E-Mail-Adresse angeben."),
+            ],
+            filters=[_strip],
+            **kw,
+        )
+    if f.type == "date":
+        return GermanDateField(validators=_presence(f), **kw)
+    if f.type == "time":
+        return GermanTimeField(validators=_presence(f), **kw)
+    if f.type == "integer":
+        return GermanIntegerField(validators=[*_presence(f), *_number_range(f)], **kw)
+    if f.type == "decimal":
+        return GermanDecimalField(places=2, validators=[*_presence(f), *_number_range(f)], **kw)
+    if f.type == "choice":
+        return ChoiceField(choices=_choices(f), validators=_presence(f), default=f.default, **kw)
+    if f.type == "multichoice":
+        return MultiChoiceField(
+            choices=_choices(f), validators=_presence(f), default=f.default or [], **kw
+        )
+    if f.type == "boolean":
+        validators = [InputRequired(message=MSG_CONFIRM)] if f.required else []
+        return BooleanField(validators=validators, default=bool(f.default), **kw)
+    if f.type == "list":
+        row_form = type(f"{f.name.title()}Row", (Form,), {s.name: make_field(s) for s in f.fields})
+        return FieldList(
+            FormField(row_form, label=f.row_label or f.label),
+            min_entries=max(f.min_entries, 1),
+            max_entries=f.max_entries,
+            **kw,
+        )
+    raise ValueError(f"Feld {f.name}: unbekannter Typ {f.type}")
+
+
+class InstrumentForm(FlaskForm):
+    """Base of every instrument form: list-level and cross-field errors live here."""
+
+    instrument: Instrument
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_errors: dict[str, list[str]] = {}
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        payload = to_payload(self)
+        for f in self.instrument.fields:
+            if f.type == "list":
+                rows = sum(
+                    1
+                    for row in payload[f.name]
+                    if any(v not in (None, "", [], False) for v in row.values())
+                )
+                if rows < f.min_entries:
+                    self.add_error(f.name, f"Bitte mindestens {f.min_entries} Zeilen ausfüllen.")
+        # Rules run even when single fields failed, so every problem shows at once;
+        # a rule skips the values that are missing (None).
+        for rule in self.instrument.rules:
+            for name, messages in rule(payload).items():
+                for message in messages:
+                    self.add_error(name, message)
+        return ok and not self.has_errors()
+
+    def add_error(self, name: str, message: str) -> None:
+        field = self._fields.get(name)
+        if field is not None and not isinstance(field, FieldList):
+            field.errors = [*field.errors, message]
+        else:
+            self.extra_errors.setdefault(name, []).append(message)
+
+    def has_errors(self) -> bool:
+        return bool(self.extra_errors) or any(flat_errors(self).values())
+
+
+@cache
+def form_class(instrument: Instrument) -> type[InstrumentForm]:
+    attrs = {f.name: make_field(f) for f in instrument.fields}
+    attrs["instrument"] = instrument
+    return type(f"{instrument.slug.title()}Form", (InstrumentForm,), attrs)
+
+
+# --- form data in, payload out -------------------------------------------------------------
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def to_payload(form: InstrumentForm) -> dict:
+    """The cleaned form data as JSON-ready values (ISO dates, "HH:MM" times)."""
+    out = {}
+    for f in form.instrument.fields:
+        data = form[f.name].data
+        if f.type == "list":
+            out[f.name] = [{s.name: _plain(row.get(s.name)) for s in f.fields} for row in data]
+        else:
+            out[f.name] = _plain(data)
+    return out
+
+
+def flat_errors(form: InstrumentForm) -> dict[str, list[str]]:
+    """Errors keyed by form data names (``parteien-1-name``), as the API reports them."""
+    errors: dict[str, list[str]] = {}
+
+    def walk(field):
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                walk(entry)
+        elif isinstance(field, FormField):
+            for sub in field.form:
+                walk(sub)
+        elif field.errors:
+            errors[field.name] = list(field.errors)
+
+    for field in form:
+        walk(field)
+    for name, messages in getattr(form, "extra_errors", {}).items():
+        errors.setdefault(name, []).extend(messages)
+    return errors

@@ -1,0 +1,54 @@
+"""Celery wiring, after Flask's own example: tasks run inside an app context, nothing more."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
+
+# Hard limit for one render; the Redis visibility timeout must stay above it, or a
+# long task would be delivered twice.
+SOFT_TIME_LIMIT = 60
+HARD_TIME_LIMIT = 90
+
+
+def broker_settings(url: str) -> dict:
+    """Celery settings for a broker URL; `sqla+…` URLs use the embedded transport."""
+    if url.startswith("sqla+"):
+        return {"broker_url": url.removeprefix("sqla+"), "broker_transport": EMBEDDED_TRANSPORT}
+    options = {}
+    if url.startswith("redis"):
+        # Above the hard time limit, or Redis would hand a long task to a second worker.
+        options = {"visibility_timeout": HARD_TIME_LIMIT * 10}
+    return {"broker_url": url, "broker_transport_options": options}
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(
+        {
+            **broker_settings(app.config["TOOLBOX_BROKER_URL"]),
+            "broker_connection_retry_on_startup": True,
+            "task_ignore_result": True,
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_soft_time_limit": SOFT_TIME_LIMIT,
+            "task_time_limit": HARD_TIME_LIMIT,
+            "worker_max_tasks_per_child": 500,
+            "worker_hijack_root_logger": False,
+            "imports": ["toolbox.jobs.tasks"],
+        }
+    )
+    celery_app.conf.update(app.config.get("CELERY", {}))
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

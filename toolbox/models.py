@@ -1,0 +1,101 @@
+"""Database rows: what was submitted, the work to do on it, and what came out.
+
+The database is the source of truth for every state a person sees; the broker only carries
+job ids and may lose them (the sweeper re-enqueues).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from toolbox.extensions import db
+
+
+def utcnow() -> datetime:
+    # Naive UTC: SQLite drops time zones, so store every timestamp the same way everywhere.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class JobState:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Submission(db.Model):
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    instrument: Mapped[str] = mapped_column(String(64), index=True)
+    payload_json: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str] = mapped_column(String(200), default="")
+    email_state: Mapped[str] = mapped_column(String(16), default="none")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    job: Mapped[Job] = relationship(
+        back_populates="submission", uselist=False, cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Document.id"
+    )
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.payload_json)
+
+
+class Job(db.Model):
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default=JobState.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    submission: Mapped[Submission] = relationship(back_populates="job")
+
+    @property
+    def queue_wait(self) -> float | None:
+        if self.started_at is None:
+            return None
+        return (self.started_at - self.queued_at).total_seconds()
+
+    @property
+    def render_time(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class Document(db.Model):
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    format: Mapped[str] = mapped_column(String(8))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="documents")

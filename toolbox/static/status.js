@@ -1,0 +1,70 @@
+// Keeps the private page's state live: polls the JSON status until the documents are
+// ready (or the job failed), then lists the downloads. Without JavaScript a meta refresh
+// does the same.
+(function () {
+  "use strict";
+  var box = document.getElementById("status-box");
+  if (!box) return;
+  var LABELS = {
+    queued: "In Warteschlange",
+    running: "Wird erstellt",
+    done: "Fertig",
+    failed: "Fehlgeschlagen"
+  };
+  var DETAILS = {
+    queued: "Ihre Dokumente werden gleich erstellt.",
+    running: "Ihre Dokumente werden gerade erstellt.",
+    done: "Ihre Dokumente sind fertig.",
+    failed: "Beim Erstellen ist ein Fehler aufgetreten."
+  };
+  var status = document.getElementById("status");
+  var detail = document.getElementById("status-detail");
+  var list = document.getElementById("documents");
+
+  function showDocuments(documents) {
+    list.textContent = "";
+    documents.forEach(function (doc) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = doc.url;
+      a.setAttribute("download", "");
+      a.textContent = doc.format.toUpperCase() + " herunterladen";
+      var info = document.createElement("span");
+      info.className = "hint";
+      info.textContent = " " + doc.filename + ", " + Math.round(doc.size / 1024) + " KB";
+      li.appendChild(a);
+      li.appendChild(info);
+      list.appendChild(li);
+    });
+  }
+
+  function update(data) {
+    if (data.state !== box.dataset.state) {
+      box.dataset.state = data.state;
+      status.textContent = LABELS[data.state] || data.state;
+      status.className = "state state-" + data.state;
+      detail.textContent = DETAILS[data.state] + (data.error ? " " + data.error : "");
+    }
+    if (data.state === "done") showDocuments(data.documents);
+    return data.state === "done" || data.state === "failed";
+  }
+
+  var delay = 500;
+  function poll() {
+    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        if (!update(data)) {
+          delay = Math.min(delay * 1.3, 3000);
+          setTimeout(poll, delay);
+        }
+      })
+      .catch(function () {
+        setTimeout(poll, 5000);
+      });
+  }
+  if (box.dataset.state !== "done" && box.dataset.state !== "failed") poll();
+})();

@@ -1,0 +1,95 @@
+"""The life of a submission: stored, queued, claimed, rendered, done or failed.
+
+Every state change is a guarded UPDATE (compare-and-set), so a task delivered twice, or
+two workers racing for one job, cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import update
+
+from toolbox.documents.render import RenderedDocument
+from toolbox.extensions import db
+from toolbox.instruments import Instrument
+from toolbox.models import Document, Job, JobState, Submission, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def create_submission(instrument: Instrument, payload: dict) -> Submission:
+    """Store the submission and its job in one transaction, then enqueue the job id."""
+    submission = Submission(
+        instrument=instrument.slug,
+        payload_json=json.dumps(payload, ensure_ascii=False),
+        short_name=instrument.short_name(payload)[:200],
+        job=Job(),
+    )
+    db.session.add(submission)
+    db.session.commit()
+    enqueue(submission.job.id)
+    return submission
+
+
+def enqueue(job_id: int) -> bool:
+    """Put the job id on the broker. A broker outage loses nothing: the row stays
+    `queued` and the sweeper enqueues it again later."""
+    from toolbox.jobs.tasks import render_job
+
+    try:
+        render_job.apply_async((job_id,), retry=False)
+    except (BrokerError, OSError) as exc:
+        log.warning("broker unavailable, job %s stays queued for the sweeper: %s", job_id, exc)
+        return False
+    return True
+
+
+def claim_job(job_id: int) -> bool:
+    """queued → running, only if nobody else got there first."""
+    result = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == JobState.QUEUED)
+        .values(state=JobState.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
+    """Store the documents and mark the job done, in one transaction; replaces any
+    documents an earlier run left behind."""
+    won = db.session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.state == JobState.RUNNING)
+        .values(state=JobState.DONE, finished_at=utcnow(), error=None)
+    ).rowcount
+    if not won:
+        db.session.rollback()
+        return False
+    Document.query.filter_by(submission_id=job.submission_id).delete()
+    for doc in documents:
+        db.session.add(
+            Document(
+                submission_id=job.submission_id,
+                format=doc.format,
+                filename=doc.filename,
+                content=doc.content,
+                size=len(doc.content),
+                sha256=hashlib.sha256(doc.content).hexdigest(),
+            )
+        )
+    db.session.commit()
+    return True
+
+
+def fail_job(job_id: int, error: str) -> None:
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == JobState.RUNNING)
+        .values(state=JobState.FAILED, finished_at=utcnow(), error=error[:2000])
+    )
+    db.session.commit()

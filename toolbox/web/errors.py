@@ -1,0 +1,42 @@
+"""German error pages for people, JSON errors for the API."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: "Die Anfrage war fehlerhaft.",
+    404: "Diese Seite gibt es nicht (mehr). Bitte prüfen Sie den Link.",
+    405: "Diese Aktion ist hier nicht möglich.",
+    413: "Die gesendeten Daten sind zu groß.",
+    429: "Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
+    500: "Es ist ein interner Fehler aufgetreten. Ihre Eingaben sind nicht verloren; "
+    "bitte versuchen Sie es später erneut.",
+    503: "Der Dienst ist gerade nicht erreichbar.",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app: Flask) -> None:
+    def handle(code):
+        def handler(error):
+            message = MESSAGES[code]
+            if _wants_json():
+                return jsonify({"error": message}), code
+            return render_template("error.html", code=code, message=message), code
+
+        return handler
+
+    for code in MESSAGES:
+        app.register_error_handler(code, handle(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        # Forms handle an expired token themselves (input kept); this covers the rest.
+        return render_template(
+            "error.html",
+            code=400,
+            message="Die Sitzung ist abgelaufen. Bitte laden Sie die Seite neu.",
+        ), 400

@@ -1,0 +1,36 @@
+"""GET /healthz: is the database reachable, is the broker reachable?"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from toolbox.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+def check_database() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the text says why
+        db.session.rollback()
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def check_broker() -> str:
+    celery_app = current_app.extensions["celery"]
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the text says why
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+@bp.get("/healthz")
+def healthz():
+    result = {"database": check_database(), "broker": check_broker()}
+    healthy = all(v == "ok" for v in result.values())
+    return jsonify(result), 200 if healthy else 503

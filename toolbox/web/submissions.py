@@ -1,0 +1,47 @@
+"""The submitter's private page and document downloads, reachable only by token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+
+from toolbox.documents.render import MEDIA_TYPES
+from toolbox.models import Document, Submission
+
+bp = Blueprint("submissions", __name__)
+
+STATE_LABELS = {
+    "queued": "In Warteschlange",
+    "running": "Wird erstellt",
+    "done": "Fertig",
+    "failed": "Fehlgeschlagen",
+}
+
+
+def submission_or_404(token: str) -> Submission:
+    submission = Submission.query.filter_by(token=token).one_or_none()
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/s/<token>")
+def page(token: str):
+    submission = submission_or_404(token)
+    return render_template(
+        "submission.html",
+        submission=submission,
+        job=submission.job,
+        state_label=STATE_LABELS[submission.job.state],
+    )
+
+
+@bp.get("/s/<token>/dokumente/<fmt>")
+def download(token: str, fmt: str):
+    submission = submission_or_404(token)
+    document = Document.query.filter_by(submission_id=submission.id, format=fmt).first()
+    if document is None or fmt not in MEDIA_TYPES:
+        abort(404)
+    response = Response(document.content, mimetype=MEDIA_TYPES[fmt])
+    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
