@@ -136,13 +136,13 @@ def test_unconfirmed_clauses_show_as_open(renderer):
     assert "Noch zu klären" in pdf_text(docs["pdf"].content)
 
 
-def test_blank_version_has_labels_and_lines(renderer):
+def test_blank_version_has_lines_boxes_and_signatures(renderer):
     docs = render(renderer, {}, blank=True)
     for text in (docx_text(docs["docx"].content), pdf_text(docs["pdf"].content)):
         assert "Kooperationsvereinbarung" in text
-        assert "§ 3 Ansprechpersonen und Austausch" in text
         assert "☐ halbjährlich" in text
         assert "____" in text
+        assert "Unterschrift, Name und Funktion" in text
     assert docs["pdf"].filename == "2026-11-22_Kooperationsvereinbarung_Vorlage.pdf"
 
 

@@ -11,28 +11,15 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from toolbox import create_app
+from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments import INSTRUMENTS, get_instrument
-from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata
-from toolbox.instruments.forms import flat_errors, form_class, to_payload
+from toolbox.instruments.forms import validate_data
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
 def cli():
     """Werkzeugkasten für Kooperationen zwischen Fachkräften und Selbsthilfe."""
-
-
-def validate_payload(instrument, data: dict) -> tuple[dict | None, dict]:
-    """Validate raw data exactly as the API does; returns (payload, errors)."""
-    formdata, errors = json_to_formdata(instrument, data)
-    if errors:
-        return None, errors
-    form = form_class(instrument)(
-        formdata=drop_empty_rows(instrument, formdata), meta={"csrf": False}
-    )
-    if not form.validate():
-        return None, flat_errors(form)
-    return to_payload(form), {}
 
 
 @cli.command("render")
@@ -63,7 +50,7 @@ def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank
             failed = True
             continue
         payload, errors = (
-            validate_payload(instrument, data)
+            validate_data(instrument, data)
             if isinstance(data, dict)
             else (
                 None,
@@ -83,3 +70,15 @@ def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank
             click.echo(str(target))
     if failed:
         sys.exit(1)
+
+
+@cli.command("check-templates")
+def check_templates_command():
+    """Prüfen, dass alle Vorlagen lesbar sind und genau die Felder ihres Instruments nutzen."""
+    templates_dir = Path(current_app.config["TOOLBOX_TEMPLATES_DIR"])
+    problems = [p for i in INSTRUMENTS.values() for p in check_instrument(i, templates_dir)]
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"{len(INSTRUMENTS)} Instrumente, alle Vorlagen in Ordnung.")

@@ -7,18 +7,21 @@ all call `Renderer.render`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from toolbox.documents.blank import blank_context, render_blank_docx
 from toolbox.documents.docx import DOCX_MEDIA_TYPE, render_docx
-from toolbox.documents.formatting import document_filename
+from toolbox.documents.formatting import document_filename, german_date
+from toolbox.documents.ics import ICS_MEDIA_TYPE, render_ics
 from toolbox.documents.pdf import PDF_MEDIA_TYPE, PdfRenderer
 from toolbox.documents.sanitize import sanitize_value
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.values import display_context
 
-MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
+MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE, "ics": ICS_MEDIA_TYPE}
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,8 @@ class Renderer:
         self.docx_dir = templates_dir / "docx"
         self.pdf = PdfRenderer(templates_dir / "html")
 
-    def context(
-        self, instrument: Instrument, payload: dict, today: dt.date, blank: bool = False
-    ) -> dict:
-        return display_context(instrument, sanitize_value(payload), today, blank=blank)
+    def context(self, instrument: Instrument, payload: dict, today: dt.date) -> dict:
+        return display_context(instrument, sanitize_value(payload), today)
 
     def render(
         self,
@@ -49,11 +50,13 @@ class Renderer:
         today: dt.date | None = None,
         blank: bool = False,
     ) -> list[RenderedDocument]:
-        """All documents of one submission, or the blank form to fill in by hand."""
+        """All documents of one submission, or (`blank`) the form to fill in by hand."""
         today = today or dt.date.today()
-        ctx = self.context(instrument, payload, today, blank=blank)
-        short_name = "Vorlage" if blank else ctx["short_name"]
-        title = f"{instrument.document_title} – {short_name}".rstrip(" –")
+        if blank:
+            return self.render_blank(instrument, today)
+        payload = sanitize_value(payload)
+        ctx = display_context(instrument, payload, today)
+        title = f"{instrument.document_title} – {ctx['short_name']}".rstrip(" –")
         out = []
         for fmt in instrument.formats:
             if fmt == "docx":
@@ -61,10 +64,24 @@ class Renderer:
             elif fmt == "pdf":
                 content = self.pdf.render_pdf(f"{instrument.slug}.html", ctx)
             else:
-                raise ValueError(f"{instrument.slug}: unbekanntes Format {fmt}")
-            name = document_filename(today, instrument.document_title, short_name, fmt)
+                events = instrument.calendar(payload)
+                seed = instrument.slug + json.dumps(payload, sort_keys=True)
+                content = render_ics(events, title, uid_seed=seed)
+            name = document_filename(today, instrument.document_title, ctx["short_name"], fmt)
             out.append(RenderedDocument(fmt, name, content))
         return out
+
+    def render_blank(self, instrument: Instrument, today: dt.date) -> list[RenderedDocument]:
+        ctx = blank_context(instrument, german_date(today))
+        return [
+            RenderedDocument(
+                fmt, document_filename(today, instrument.document_title, "Vorlage", fmt), content
+            )
+            for fmt, content in (
+                ("docx", render_blank_docx(ctx)),
+                ("pdf", self.pdf.render_pdf("_blank.html", ctx)),
+            )
+        ]
 
 
 @lru_cache(maxsize=4)

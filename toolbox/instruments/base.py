@@ -6,6 +6,7 @@ all built from the same `Field` declarations, so they cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,20 @@ class Field:
         return out
 
 
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event of an instrument's .ics file. Times are local (Europe/Berlin); an event
+    with a date only is an all-day event. `rrule` uses iCalendar names, e.g.
+    ``{"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": "TH", "UNTIL": date}``."""
+
+    summary: str
+    start: dt.date | dt.datetime
+    end: dt.datetime | None = None
+    location: str = ""
+    description: str = ""
+    rrule: dict | None = None
+
+
 # A cross-field rule gets the cleaned payload and returns {field name: [messages]}.
 Rule = Callable[[dict], dict[str, list[str]]]
 
@@ -98,7 +113,14 @@ class Instrument:
     extend_context: Callable[[dict, dict], dict] | None = None
     # Picks the short name for file names and the dashboard from the payload.
     short_name: Callable[[dict], str] = field(default=lambda payload: "")
-    formats: tuple[str, ...] = ("docx", "pdf")
+    # Events for the .ics document, if the instrument has one.
+    calendar: Callable[[dict], list[CalendarEvent]] | None = None
+    # Signed documents get signature lines, also on the blank form.
+    signed: bool = False
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return ("docx", "pdf", "ics") if self.calendar else ("docx", "pdf")
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -43,6 +43,7 @@ from toolbox.instruments.base import (
     Field,
     Instrument,
 )
+from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata
 
 MSG_REQUIRED = "Bitte ausfüllen."
 MSG_CHOOSE = "Bitte auswählen."
@@ -325,3 +326,18 @@ def flat_errors(form: InstrumentForm) -> dict[str, list[str]]:
     for name, messages in getattr(form, "extra_errors", {}).items():
         errors.setdefault(name, []).extend(messages)
     return errors
+
+
+def validate_data(instrument: Instrument, data: dict) -> tuple[dict | None, dict]:
+    """Validate API-style data (JSON values) exactly like a browser submission.
+
+    Returns (payload, {}) when valid, else (None, errors keyed by form data names)."""
+    formdata, errors = json_to_formdata(instrument, data)
+    if errors:
+        return None, errors
+    form = form_class(instrument)(
+        formdata=drop_empty_rows(instrument, formdata), meta={"csrf": False}
+    )
+    if not form.validate():
+        return None, flat_errors(form)
+    return to_payload(form), {}

@@ -236,4 +236,5 @@ INSTRUMENT = Instrument(
     rules=(check_dates,),
     extend_context=extend_context,
     short_name=short_name,
+    signed=True,
 )

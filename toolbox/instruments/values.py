@@ -37,48 +37,12 @@ def display_value(f: Field, value):
     return value
 
 
-BOX = "☐"
-LINE = "_" * 32
-BLANK_ROWS = 3
-
-
-def blank_value(f: Field):
-    """What a field shows on a printed form filled in by hand: lines and boxes."""
-    if f.type == "list":
-        row = {s.name: blank_value(s) for s in f.fields}
-        return [dict(row) for _ in range(max(f.min_entries, BLANK_ROWS))]
-    if f.type == "multichoice":
-        return [f"{BOX} {label}" for _, label in f.choices]
-    if f.type == "choice":
-        return "   ".join(f"{BOX} {label}" for _, label in f.choices)
-    if f.type == "boolean":
-        return BOX
-    if f.type == "textarea":
-        return "\n".join(["_" * 72] * 3)
-    if f.type == "date":
-        return "____.____.________"
-    if f.type == "time":
-        return "_____:_____ Uhr"
-    if f.type in ("integer", "decimal"):
-        return "________" + (" €" if f.unit == "€" else "")
-    return LINE
-
-
-def display_context(
-    instrument: Instrument, payload: dict, today: dt.date, blank: bool = False
-) -> dict:
-    """The template context. `blank` gives the printable empty form: every field a line
-    or a box, `raw` empty, so templates show all choices instead of deciding."""
-    if blank:
-        ctx = {f.name: blank_value(f) for f in instrument.fields}
-        payload = {}
-    else:
-        ctx = {f.name: display_value(f, payload.get(f.name)) for f in instrument.fields}
-    ctx["blank"] = blank
+def display_context(instrument: Instrument, payload: dict, today: dt.date) -> dict:
+    ctx = {f.name: display_value(f, payload.get(f.name)) for f in instrument.fields}
     ctx["raw"] = payload
     ctx["document_title"] = instrument.document_title
     ctx["generated"] = german_date(today)
-    ctx["short_name"] = "" if blank else instrument.short_name(payload)
+    ctx["short_name"] = instrument.short_name(payload)
     if instrument.extend_context is not None:
         ctx.update(instrument.extend_context(ctx, payload))
     return ctx

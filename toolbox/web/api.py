@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from toolbox.instruments import INSTRUMENTS, get_instrument
-from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata
-from toolbox.instruments.forms import flat_errors, form_class, to_payload
+from toolbox.instruments.forms import validate_data
 from toolbox.models import Submission
 from toolbox.submissions import create_submission
 from toolbox.web.openapi import openapi_document
@@ -42,15 +41,10 @@ def submit():
     if not isinstance(data, dict):
         return _bad({"data": ["Bitte die Felder als JSON-Objekt angeben."]})
 
-    formdata, errors = json_to_formdata(instrument, data)
+    payload, errors = validate_data(instrument, data)
     if errors:
         return _bad(errors)
-    form = form_class(instrument)(
-        formdata=drop_empty_rows(instrument, formdata), meta={"csrf": False}
-    )
-    if not form.validate():
-        return _bad(flat_errors(form))
-    submission = create_submission(instrument, to_payload(form))
+    submission = create_submission(instrument, payload)
     return jsonify(
         {
             "token": submission.token,

@@ -123,8 +123,7 @@ def build() -> TemplateDoc:
     t.heading("§ 7 Laufzeit, Überprüfung, Kündigung")
     t.para(
         "Die Zusammenarbeit beginnt am {{ beginn }} und ist "
-        "{% if blank %}☐ unbefristet ☐ befristet bis zum {{ befristet_bis }}"
-        '{% elif raw.laufzeit == "befristet" %}befristet bis zum {{ befristet_bis }}'
+        '{% if raw.laufzeit == "befristet" %}befristet bis zum {{ befristet_bis }}'
         "{% else %}unbefristet{% endif %}."
     )
     t.para(
