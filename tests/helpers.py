@@ -11,6 +11,9 @@ import docx
 
 
 def squash(text: str) -> str:
+    """Whitespace-insensitive text; a line broken after a hyphen ("klinikum-\nwestpark",
+    as narrow table cells do) is joined again."""
+    text = re.sub(r"-\n\s*", "-", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
