@@ -11,10 +11,14 @@ import docx
 
 
 def squash(text: str) -> str:
-    """Whitespace-insensitive text; a line broken after a hyphen ("klinikum-\nwestpark",
-    as narrow table cells do) is joined again."""
-    text = re.sub(r"-\n\s*", "-", text)
+    """Whitespace-insensitive text."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def loose(text: str) -> str:
+    """For PDF text: pdftotext drops a hyphen where a narrow table cell broke a word at it
+    ("klinikum-westpark" → "klinikumwestpark"), so compare without hyphens."""
+    return squash(text).replace("-", "")
 
 
 def docx_text(content: bytes) -> str:
