@@ -265,11 +265,26 @@ class InstrumentForm(FlaskForm):
         return ok and not self.has_errors()
 
     def add_error(self, name: str, message: str) -> None:
-        field = self._fields.get(name)
-        if field is not None and not isinstance(field, FieldList):
-            field.errors = [*field.errors, message]
-        else:
+        """Attach a message to a field by its form data name, rows included
+        (``termine-2-datum``); list-level messages are kept in `extra_errors`."""
+        field = self._find(name)
+        if field is None or isinstance(field, FieldList):
             self.extra_errors.setdefault(name, []).append(message)
+        else:
+            field.errors = [*field.errors, message]
+
+    def _find(self, name: str):
+        if name in self._fields:
+            return self._fields[name]
+        head, _, rest = name.partition("-")
+        index, _, sub = rest.partition("-")
+        field_list = self._fields.get(head)
+        if not isinstance(field_list, FieldList):
+            return None
+        for entry in field_list.entries:
+            if entry.name == f"{head}-{index}":
+                return entry.form._fields.get(sub)
+        return None
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors) or any(flat_errors(self).values())
