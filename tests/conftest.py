@@ -220,3 +220,82 @@ def wait_for_state(client, token: str, states=("done", "failed"), timeout: float
             return body
         time.sleep(0.05)
     raise TimeoutError(f"submission stayed in {seen}")
+
+
+# --- SMTP ---------------------------------------------------------------------------------
+
+_STARTED_SMTP_PORTS: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def smtp_guard(monkeypatch):
+    """Fail any test that talks to an SMTP server it did not start itself."""
+    import smtplib
+
+    real_connect = smtplib.SMTP.connect
+
+    def guarded(self, host="localhost", port=0, source_address=None):
+        if int(port) not in _STARTED_SMTP_PORTS:
+            pytest.fail(f"test tried to reach an SMTP server it did not start: {host}:{port}")
+        return real_connect(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on loopback that records what it accepts.
+    `reply` makes it answer RCPT with that line instead (e.g. "451 …", "550 …")."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.messages: list[bytes] = []
+        self.reply: str | None = None
+        self.controller = None
+        _STARTED_SMTP_PORTS.add(self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.reply:
+            return self.reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def parsed(self) -> list:
+        import email
+        from email import policy
+
+        return [email.message_from_bytes(m, policy=policy.default) for m in self.messages]
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_port():
+    """A port reserved for an SMTP server the test starts later (or never)."""
+    server = SmtpServer()
+    yield server
+    server.stop()

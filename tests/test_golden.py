@@ -14,7 +14,7 @@ from helpers import docx_text, loose, pdf_text, squash
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import Renderer
 from toolbox.instruments import INSTRUMENTS
-from toolbox.instruments.forms import validate_data
+from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.values import display_value
 
 TODAY = dt.date(2026, 11, 22)
@@ -43,8 +43,9 @@ def shown_values(instrument, payload) -> list[str]:
 def test_every_value_appears_in_docx_and_pdf(app, renderer, slug):
     instrument = INSTRUMENTS[slug]
     with app.app_context():
-        payload, errors = validate_data(instrument, load_data(slug))
+        form, errors = validated_form(instrument, load_data(slug))
     assert not errors, errors
+    payload = to_payload(form)
     docs = {d.format: d for d in renderer.render(instrument, payload, today=TODAY)}
     assert {"docx", "pdf"} <= set(docs)
     docx_t = squash(docx_text(docs["docx"].content))

@@ -14,7 +14,7 @@ from toolbox import create_app
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments import INSTRUMENTS, get_instrument
-from toolbox.instruments.forms import validate_data
+from toolbox.instruments.forms import to_payload, validated_form
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -49,20 +49,17 @@ def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank
             click.echo(f"{path}: keine gültige JSON-Datei ({exc})", err=True)
             failed = True
             continue
-        payload, errors = (
-            validate_data(instrument, data)
-            if isinstance(data, dict)
-            else (
-                None,
-                {"_": ["Die Datei muss ein JSON-Objekt enthalten."]},
-            )
-        )
-        if payload is None:
+        if not isinstance(data, dict):
+            click.echo(f"{path}: Die Datei muss ein JSON-Objekt enthalten.", err=True)
+            failed = True
+            continue
+        form, errors = validated_form(instrument, data)
+        if form is None:
             for name, messages in errors.items():
                 click.echo(f"{path}: {name}: {' '.join(messages)}", err=True)
             failed = True
             continue
-        for doc in renderer.render(instrument, payload):
+        for doc in renderer.render(instrument, to_payload(form)):
             target = out_dir / doc.filename
             if target.exists() and len(data_files) > 1:
                 target = out_dir / f"{path.stem}_{doc.filename}"

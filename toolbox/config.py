@@ -47,6 +47,13 @@ def from_environment() -> dict:
         "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(PROJECT_ROOT / "templates")),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        # Unset: messages are written as .eml files into the outbox folder instead.
+        "TOOLBOX_SMTP_URL": env.get("TOOLBOX_SMTP_URL") or None,
+        "TOOLBOX_MAIL_FROM": env.get("TOOLBOX_MAIL_FROM"),
+        "TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES": int(
+            env.get("TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+        ),
+        "TOOLBOX_OUTBOX_DIR": data_dir / "outbox",
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

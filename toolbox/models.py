@@ -32,6 +32,13 @@ class JobState:
     FAILED = "failed"
 
 
+class EmailState:
+    NONE = "none"
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Submission(db.Model):
     __tablename__ = "submission"
 
@@ -40,8 +47,19 @@ class Submission(db.Model):
     instrument: Mapped[str] = mapped_column(String(64), index=True)
     payload_json: Mapped[str] = mapped_column(Text)
     short_name: Mapped[str] = mapped_column(String(200), default="")
-    email_state: Mapped[str] = mapped_column(String(16), default="none")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # Email delivery of the documents (optional). The address is personal data: it lives
+    # only here and goes with the submission when it is deleted.
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_state: Mapped[str] = mapped_column(String(16), default=EmailState.NONE)
+    email_attempts: Mapped[int] = mapped_column(default=0)
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_transport: Mapped[str | None] = mapped_column(String(16))
+    email_generation: Mapped[int] = mapped_column(default=0)
+    email_claimed_at: Mapped[datetime | None]
+    email_requested_at: Mapped[datetime | None]
+    email_sent_at: Mapped[datetime | None]
 
     job: Mapped[Job] = relationship(
         back_populates="submission", uselist=False, cascade="all, delete-orphan"

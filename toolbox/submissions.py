@@ -16,12 +16,14 @@ from sqlalchemy import update
 from toolbox.documents.render import RenderedDocument
 from toolbox.extensions import db
 from toolbox.instruments import Instrument
-from toolbox.models import Document, Job, JobState, Submission, utcnow
+from toolbox.models import Document, EmailState, Job, JobState, Submission, utcnow
 
 log = logging.getLogger(__name__)
 
 
-def create_submission(instrument: Instrument, payload: dict) -> Submission:
+def create_submission(
+    instrument: Instrument, payload: dict, email: str | None = None
+) -> Submission:
     """Store the submission and its job in one transaction, then enqueue the job id."""
     submission = Submission(
         instrument=instrument.slug,
@@ -29,6 +31,10 @@ def create_submission(instrument: Instrument, payload: dict) -> Submission:
         short_name=instrument.short_name(payload)[:200],
         job=Job(),
     )
+    if email:
+        submission.email = email
+        submission.email_state = EmailState.PENDING
+        submission.email_requested_at = utcnow()
     db.session.add(submission)
     db.session.commit()
     enqueue(submission.job.id)

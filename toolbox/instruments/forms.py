@@ -236,9 +236,27 @@ def make_field(f: Field):
 
 
 class InstrumentForm(FlaskForm):
-    """Base of every instrument form: list-level and cross-field errors live here."""
+    """Base of every instrument form: list-level and cross-field errors live here, and the
+    optional address the documents are emailed to (not part of the document)."""
 
     instrument: Instrument
+    email_spec = Field(
+        "email",
+        "Dokumente per E-Mail an",
+        "email",
+        help="Freiwillig. Wir schicken Ihnen die fertigen Dokumente an diese Adresse.",
+    )
+    email = StringField(
+        email_spec.label,
+        description=email_spec.help,
+        validators=[
+            Optional(),
+            single_address,
+            Length(max=254, message="Die Adresse ist zu lang."),
+            Email(message="Bitte eine gültige E-Mail-Adresse angeben."),
+        ],
+        filters=[_strip],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,11 +361,18 @@ def flat_errors(form: InstrumentForm) -> dict[str, list[str]]:
     return errors
 
 
-def validate_data(instrument: Instrument, data: dict) -> tuple[dict | None, dict]:
+def validated_form(
+    instrument: Instrument, data: dict, email: str | None = None
+) -> tuple[InstrumentForm | None, dict]:
     """Validate API-style data (JSON values) exactly like a browser submission.
 
-    Returns (payload, {}) when valid, else (None, errors keyed by form data names)."""
+    Returns (form, {}) when valid, else (None, errors keyed by form data names)."""
     formdata, errors = json_to_formdata(instrument, data)
+    if email is not None:
+        if isinstance(email, str):
+            formdata.add("email", email)
+        else:
+            errors["email"] = ["Bitte eine E-Mail-Adresse als Text angeben."]
     if errors:
         return None, errors
     form = form_class(instrument)(
@@ -355,4 +380,4 @@ def validate_data(instrument: Instrument, data: dict) -> tuple[dict | None, dict
     )
     if not form.validate():
         return None, flat_errors(form)
-    return to_payload(form), {}
+    return form, {}

@@ -7,11 +7,15 @@ import logging
 from celery import shared_task
 from flask import current_app
 
+from toolbox.delivery import claim_email, deliver, enqueue_email, mark_sent, release_claim
 from toolbox.documents.render import get_renderer
 from toolbox.extensions import db
 from toolbox.instruments import get_instrument
-from toolbox.models import Job
+from toolbox.mail import PermanentMailError, TransientMailError
+from toolbox.models import EmailState, Job, Submission
 from toolbox.submissions import claim_job, fail_job, finish_job
+
+MAIL_MAX_RETRIES = 6
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +36,44 @@ def render_job(job_id: int) -> None:
         db.session.rollback()
         fail_job(job_id, f"{type(exc).__name__}: {exc}")
         return
-    finish_job(job, documents)
-    log.info("job %s done: %d documents", job_id, len(documents))
+    if finish_job(job, documents):
+        log.info("job %s done: %d documents", job_id, len(documents))
+        if submission.email_state == EmailState.PENDING:
+            enqueue_email(submission.id)
+
+
+# Transient failures retry with exponential backoff (1, 2, 4 … s, jittered, at most
+# 5 minutes apart); after the last retry the email is marked failed.
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(TransientMailError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=MAIL_MAX_RETRIES,
+)
+def send_documents(self, submission_id: int) -> None:
+    if not claim_email(submission_id):
+        log.info("email of submission %s already sent or being sent", submission_id)
+        return
+    submission = db.session.get(Submission, submission_id)
+    try:
+        transport = deliver(submission)
+    except TransientMailError as exc:
+        final = self.request.retries >= self.max_retries
+        release_claim(submission_id, str(exc), final=final)
+        log.warning(
+            "email of submission %s: attempt failed (%s)",
+            submission_id,
+            "final" if final else "will retry",
+        )
+        if final:
+            return
+        raise
+    except PermanentMailError as exc:
+        release_claim(submission_id, str(exc), final=True)
+        log.warning("email of submission %s refused permanently", submission_id)
+        return
+    mark_sent(submission_id, transport)
+    log.info("email of submission %s sent via %s", submission_id, transport)

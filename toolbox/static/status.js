@@ -17,6 +17,11 @@
     done: "Ihre Dokumente sind fertig.",
     failed: "Beim Erstellen ist ein Fehler aufgetreten."
   };
+  var EMAIL_LABELS = {
+    pending: "Die Dokumente werden per E-Mail geschickt.",
+    sent: "Die E-Mail wurde verschickt.",
+    failed: "Die E-Mail konnte nicht zugestellt werden."
+  };
   var status = document.getElementById("status");
   var detail = document.getElementById("status-detail");
   var list = document.getElementById("documents");
@@ -46,7 +51,13 @@
       detail.textContent = DETAILS[data.state] + (data.error ? " " + data.error : "");
     }
     if (data.state === "done") showDocuments(data.documents);
-    return data.state === "done" || data.state === "failed";
+    var emailStatus = document.getElementById("email-status");
+    if (emailStatus && data.email.state !== box.dataset.emailState) {
+      box.dataset.emailState = data.email.state;
+      emailStatus.textContent = EMAIL_LABELS[data.email.state] || data.email.state;
+    }
+    var settled = data.email.state !== "pending";
+    return (data.state === "done" && settled) || data.state === "failed";
   }
 
   var delay = 500;
@@ -66,5 +77,6 @@
         setTimeout(poll, 5000);
       });
   }
-  if (box.dataset.state !== "done" && box.dataset.state !== "failed") poll();
+  var open = box.dataset.state === "queued" || box.dataset.state === "running";
+  if (open || box.dataset.emailState === "pending") poll();
 })();

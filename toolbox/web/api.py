@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
+from toolbox.delivery import request_resend
 from toolbox.instruments import INSTRUMENTS, get_instrument
-from toolbox.instruments.forms import validate_data
+from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.models import Submission
 from toolbox.submissions import create_submission
 from toolbox.web.openapi import openapi_document
@@ -29,7 +30,7 @@ def submit():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return _bad({"_body": ["Bitte ein JSON-Objekt senden."]})
-    unknown = set(body) - {"instrument", "data"}
+    unknown = set(body) - {"instrument", "data", "email"}
     if unknown:
         return _bad({key: ["Unbekanntes Feld."] for key in sorted(unknown)})
     instrument = (
@@ -41,10 +42,10 @@ def submit():
     if not isinstance(data, dict):
         return _bad({"data": ["Bitte die Felder als JSON-Objekt angeben."]})
 
-    payload, errors = validate_data(instrument, data)
-    if errors:
+    form, errors = validated_form(instrument, data, email=body.get("email"))
+    if form is None:
         return _bad(errors)
-    submission = create_submission(instrument, payload)
+    submission = create_submission(instrument, to_payload(form), email=form.email.data or None)
     return jsonify(
         {
             "token": submission.token,
@@ -76,11 +77,33 @@ def submission_status(submission: Submission) -> dict:
             }
             for d in submission.documents
         ],
-        "email": {"state": submission.email_state},
+        "email": email_status(submission),
     }
     if job.error:
         out["error"] = job.error
     return out
+
+
+def email_status(submission: Submission) -> dict:
+    out = {"state": submission.email_state}
+    if submission.email_state != "none":
+        out["attempts"] = submission.email_attempts
+        if submission.email_transport:
+            out["transport"] = submission.email_transport
+        if submission.email_error:
+            out["error"] = submission.email_error
+        if submission.email_sent_at:
+            out["sent_at"] = submission.email_sent_at.isoformat() + "Z"
+    return out
+
+
+@bp.post("/submissions/<token>/email")
+def resend_email(token: str):
+    """Send the documents email again (after a failure, or once more)."""
+    submission = submission_or_404(token)
+    if not request_resend(submission):
+        return jsonify({"error": "Für diese Einreichung kann keine E-Mail gesendet werden."}), 409
+    return jsonify(submission_status(submission)), 202
 
 
 def _bad(errors: dict):

@@ -41,7 +41,7 @@ def form(slug: str):
 
     form = form_cls(formdata=drop_empty_rows(instrument, request.form))
     if form.validate():
-        submission = create_submission(instrument, to_payload(form))
+        submission = create_submission(instrument, to_payload(form), email=form.email.data or None)
         return redirect(url_for("submissions.page", token=submission.token), code=303)
     errors = flat_errors(form)
     errors.pop("csrf_token", None)  # explained separately: the session expired

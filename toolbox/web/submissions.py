@@ -32,7 +32,30 @@ def page(token: str):
         submission=submission,
         job=submission.job,
         state_label=STATE_LABELS[submission.job.state],
+        email_label=email_label(submission),
     )
+
+
+def email_label(submission: Submission) -> str:
+    state = submission.email_state
+    if state == "pending":
+        if submission.email_error:
+            return (
+                f"Noch nicht gesendet – wir versuchen es erneut "
+                f"({submission.email_attempts}. Versuch: {submission.email_error})."
+            )
+        return "Die Dokumente werden per E-Mail geschickt, sobald sie fertig sind."
+    if state == "sent":
+        when = submission.email_sent_at.strftime("%d.%m.%Y, %H:%M") + " Uhr (UTC)"
+        if submission.email_transport == "outbox":
+            return (
+                f"Die Nachricht wurde am {when} im Postausgang abgelegt: Auf diesem Server "
+                "ist kein Mailserver eingerichtet."
+            )
+        return f"Die E-Mail wurde am {when} verschickt."
+    if state == "failed":
+        return f"Die E-Mail konnte nicht zugestellt werden: {submission.email_error}"
+    return ""
 
 
 @bp.get("/s/<token>/dokumente/<fmt>")

@@ -1,8 +1,8 @@
-"""submissions, jobs, documents
+"""initial schema
 
-Revision ID: fc3bc035deed
+Revision ID: 52413515f723
 Revises:
-Create Date: 2026-11-22 20:48:26.325313
+Create Date: 2026-11-22 21:01:19.272731
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "fc3bc035deed"
+revision = "52413515f723"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,8 +25,16 @@ def upgrade():
         sa.Column("instrument", sa.String(length=64), nullable=False),
         sa.Column("payload_json", sa.Text(), nullable=False),
         sa.Column("short_name", sa.String(length=200), nullable=False),
-        sa.Column("email_state", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=True),
+        sa.Column("email_state", sa.String(length=16), nullable=False),
+        sa.Column("email_attempts", sa.Integer(), nullable=False),
+        sa.Column("email_error", sa.Text(), nullable=True),
+        sa.Column("email_transport", sa.String(length=16), nullable=True),
+        sa.Column("email_generation", sa.Integer(), nullable=False),
+        sa.Column("email_claimed_at", sa.DateTime(), nullable=True),
+        sa.Column("email_requested_at", sa.DateTime(), nullable=True),
+        sa.Column("email_sent_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token"),
     )
