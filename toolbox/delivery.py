@@ -23,6 +23,7 @@ from toolbox.mail import (
     write_outbox,
 )
 from toolbox.models import EmailState, Submission, utcnow
+from toolbox.submissions import record_event
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def request_resend(submission: Submission) -> bool:
             email_requested_at=utcnow(),
         )
     ).rowcount
+    if won:
+        record_event(submission.id, "email", EmailState.PENDING, "erneut angefordert")
     db.session.commit()
     if won:
         enqueue_email(submission.id)
@@ -119,6 +122,7 @@ def mark_sent(submission_id: int, transport: str) -> None:
             email_claimed_at=None,
         )
     )
+    record_event(submission_id, "email", EmailState.SENT, transport)
     db.session.commit()
 
 
@@ -128,4 +132,7 @@ def release_claim(submission_id: int, error: str, final: bool) -> None:
     if final:
         values["email_state"] = EmailState.FAILED
     db.session.execute(update(Submission).where(Submission.id == submission_id).values(**values))
+    record_event(
+        submission_id, "email", EmailState.FAILED if final else EmailState.PENDING, error[:2000]
+    )
     db.session.commit()

@@ -67,6 +67,7 @@ class Submission(db.Model):
     documents: Mapped[list[Document]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="Document.id"
     )
+    events: Mapped[list[Event]] = relationship(cascade="all, delete-orphan", order_by="Event.id")
 
     @property
     def payload(self) -> dict:
@@ -117,3 +118,75 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="documents")
+
+
+class Event(db.Model):
+    """One state transition of a submission's job or email, for the dashboard timeline."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # "job" or "email"
+    state: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Draft(db.Model):
+    """A half-filled form, saved without validation and resumed by its private link."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    instrument: Mapped[str] = mapped_column(String(64))
+    formdata_json: Mapped[str] = mapped_column(Text)  # [[name, value], …] as posted
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(db.Model):
+    """A facilitator or admin account (dashboard)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class Deletion(db.Model):
+    """What remains of a deleted submission (GDPR request): no personal data."""
+
+    __tablename__ = "deletion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int]
+    instrument: Mapped[str] = mapped_column(String(64))
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Contact(db.Model):
+    """An entry of the contact directory (instrument `ansprechpersonen`): business
+    contacts in self-help support, maintained by facilitators."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(300))
+    typ: Mapped[str] = mapped_column(String(32))
+    funktion: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    telefon: Mapped[str] = mapped_column(String(100), default="")
+    anschrift: Mapped[str] = mapped_column(Text, default="")
+    zustaendigkeit: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

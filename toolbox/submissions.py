@@ -11,12 +11,12 @@ import json
 import logging
 
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from toolbox.documents.render import RenderedDocument
 from toolbox.extensions import db
 from toolbox.instruments import Instrument
-from toolbox.models import Document, EmailState, Job, JobState, Submission, utcnow
+from toolbox.models import Document, EmailState, Event, Job, JobState, Submission, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,12 @@ def create_submission(
         short_name=instrument.short_name(payload)[:200],
         job=Job(),
     )
+    submission.events.append(Event(kind="job", state=JobState.QUEUED))
     if email:
         submission.email = email
         submission.email_state = EmailState.PENDING
         submission.email_requested_at = utcnow()
+        submission.events.append(Event(kind="email", state=EmailState.PENDING))
     db.session.add(submission)
     db.session.commit()
     enqueue(submission.job.id)
@@ -54,15 +56,26 @@ def enqueue(job_id: int) -> bool:
     return True
 
 
+def record_event(submission_id: int, kind: str, state: str, detail: str | None = None) -> None:
+    """Add a timeline entry to the current transaction (the caller commits)."""
+    db.session.add(Event(submission_id=submission_id, kind=kind, state=state, detail=detail))
+
+
 def claim_job(job_id: int) -> bool:
     """queued → running, only if nobody else got there first."""
-    result = db.session.execute(
+    won = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == JobState.QUEUED)
         .values(state=JobState.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1)
-    )
+    ).rowcount
+    if won:
+        record_event(_submission_of(job_id), "job", JobState.RUNNING)
     db.session.commit()
-    return result.rowcount == 1
+    return won == 1
+
+
+def _submission_of(job_id: int) -> int:
+    return db.session.scalar(select(Job.submission_id).where(Job.id == job_id))
 
 
 def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
@@ -76,6 +89,7 @@ def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
     if not won:
         db.session.rollback()
         return False
+    record_event(job.submission_id, "job", JobState.DONE)
     Document.query.filter_by(submission_id=job.submission_id).delete()
     for doc in documents:
         db.session.add(
@@ -93,9 +107,11 @@ def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
 
 
 def fail_job(job_id: int, error: str) -> None:
-    db.session.execute(
+    won = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == JobState.RUNNING)
         .values(state=JobState.FAILED, finished_at=utcnow(), error=error[:2000])
-    )
+    ).rowcount
+    if won:
+        record_event(_submission_of(job_id), "job", JobState.FAILED, error[:2000])
     db.session.commit()
