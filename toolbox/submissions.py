@@ -16,7 +16,16 @@ from sqlalchemy import select, update
 from toolbox.documents.render import RenderedDocument
 from toolbox.extensions import db
 from toolbox.instruments import Instrument
-from toolbox.models import Document, EmailState, Event, Job, JobState, Submission, utcnow
+from toolbox.models import (
+    Deletion,
+    Document,
+    EmailState,
+    Event,
+    Job,
+    JobState,
+    Submission,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,4 +123,31 @@ def fail_job(job_id: int, error: str) -> None:
     ).rowcount
     if won:
         record_event(_submission_of(job_id), "job", JobState.FAILED, error[:2000])
+    db.session.commit()
+
+
+def retry_job(job_id: int) -> bool:
+    """failed → queued (a person asked for it), then enqueue."""
+    won = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == JobState.FAILED)
+        .values(state=JobState.QUEUED, queued_at=utcnow(), started_at=None, finished_at=None)
+    ).rowcount
+    if won:
+        record_event(_submission_of(job_id), "job", JobState.QUEUED, "erneut angestoßen")
+    db.session.commit()
+    if won:
+        enqueue(job_id)
+    return bool(won)
+
+
+def delete_submission(submission: Submission, deleted_by: int | None) -> None:
+    """Delete a submission with its documents, events and data (GDPR request). What stays
+    is a Deletion row with the id, the instrument, the time and who deleted it."""
+    db.session.add(
+        Deletion(
+            submission_id=submission.id, instrument=submission.instrument, deleted_by=deleted_by
+        )
+    )
+    db.session.delete(submission)
     db.session.commit()
