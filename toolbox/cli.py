@@ -15,6 +15,7 @@ from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments import INSTRUMENTS, get_instrument
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.sweeper import purge, sweep
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -67,6 +68,23 @@ def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank
             click.echo(str(target))
     if failed:
         sys.exit(1)
+
+
+@cli.command("purge")
+def purge_command():
+    """Einreichungen und Entwürfe löschen, deren Aufbewahrungsfrist abgelaufen ist."""
+    counts = purge()
+    days = current_app.config["TOOLBOX_RETENTION_DAYS"]
+    click.echo(
+        f"{counts['submissions']} Einreichungen und {counts['drafts']} Entwürfe gelöscht "
+        f"(älter als {days} Tage)."
+    )
+
+
+@cli.command("sweep")
+def sweep_command():
+    """Liegengebliebene Aufträge und E-Mails erneut einreihen (läuft sonst per celery beat)."""
+    click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
 
 
 @cli.command("check-templates")

@@ -46,6 +46,11 @@ def celery_init_app(app: Flask) -> Celery:
             "worker_max_tasks_per_child": 500,
             "worker_hijack_root_logger": False,
             "imports": ["toolbox.jobs.tasks"],
+            # Run by `celery beat` (Procfile `beat:`), once for all workers.
+            "beat_schedule": {
+                "sweep": {"task": "toolbox.jobs.tasks.sweep_task", "schedule": 30.0},
+                "purge": {"task": "toolbox.jobs.tasks.purge_task", "schedule": 24 * 3600.0},
+            },
         }
     )
     celery_app.conf.update(app.config.get("CELERY", {}))

@@ -14,6 +14,7 @@ from toolbox.instruments import get_instrument
 from toolbox.mail import PermanentMailError, TransientMailError
 from toolbox.models import EmailState, Job, Submission
 from toolbox.submissions import claim_job, fail_job, finish_job
+from toolbox.sweeper import purge, sweep
 
 MAIL_MAX_RETRIES = 6
 
@@ -77,3 +78,15 @@ def send_documents(self, submission_id: int) -> None:
         return
     mark_sent(submission_id, transport)
     log.info("email of submission %s sent via %s", submission_id, transport)
+
+
+@shared_task(ignore_result=True)
+def sweep_task() -> None:
+    counts = sweep()
+    if any(counts.values()):
+        log.info("sweeper: %s", counts)
+
+
+@shared_task(ignore_result=True)
+def purge_task() -> None:
+    log.info("retention purge: %s", purge())
