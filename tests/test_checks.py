@@ -8,7 +8,7 @@ from conftest import ROOT
 
 from toolbox.cli import cli
 from toolbox.documents.checks import check_instrument
-from toolbox.instruments import get_instrument
+from toolbox.instruments.registry import get_instrument
 
 AGREEMENT = get_instrument("kooperationsvereinbarung")
 

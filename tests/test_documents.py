@@ -14,7 +14,7 @@ from helpers import docx_text, docx_xml, pdf_text, squash
 
 from toolbox.documents.pdf import AssetFetcher
 from toolbox.documents.render import Renderer
-from toolbox.instruments import get_instrument
+from toolbox.instruments.registry import get_instrument
 
 TODAY = dt.date(2026, 11, 22)
 AGREEMENT = get_instrument("kooperationsvereinbarung")

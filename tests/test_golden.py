@@ -13,8 +13,8 @@ from helpers import docx_text, loose, pdf_text, squash
 
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import Renderer
-from toolbox.instruments import INSTRUMENTS
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.instruments.values import display_value
 
 TODAY = dt.date(2026, 11, 22)

@@ -8,8 +8,8 @@ import pytest
 from conftest import load_data
 from helpers import pdf_text
 
-from toolbox.instruments import get_instrument
 from toolbox.instruments.formdata import json_to_formdata
+from toolbox.instruments.registry import get_instrument
 from toolbox.jobs.tasks import render_job
 from toolbox.models import Job, Submission
 

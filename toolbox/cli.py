@@ -13,8 +13,8 @@ from flask.cli import FlaskGroup
 from toolbox import create_app
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
-from toolbox.instruments import INSTRUMENTS, get_instrument
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.sweeper import purge, sweep
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,14 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Dashboard sessions end after this much inactivity (the session is permanent and
+        # refreshed by every request except the dashboard's background polling).
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
+        ),
+        # memory:// counts per process; use redis://… when several web processes run.
+        "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL", "memory://"),
+        "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_PARTS": 2000,

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 
 from toolbox.extensions import db
-from toolbox.instruments import get_instrument
+from toolbox.instruments.registry import get_instrument
 from toolbox.mail import (
     SmtpSettings,
     build_message,

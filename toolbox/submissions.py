@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from toolbox.documents.render import RenderedDocument
 from toolbox.extensions import db
-from toolbox.instruments import Instrument
+from toolbox.instruments.base import Instrument
 from toolbox.models import (
     Deletion,
     Document,

@@ -51,7 +51,17 @@ def euro(value: Decimal | int | float | str | None) -> str:
     return f"{text} €" if text else ""
 
 
-_TRANSLIT = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+_TRANSLIT = {
+    "ä": "ae",
+    "ö": "oe",
+    "ü": "ue",
+    "Ä": "Ae",
+    "Ö": "Oe",
+    "Ü": "Ue",
+    "ß": "ss",
+    "–": "-",  # dashes separate words ("2027–2028"), they must not glue them together
+    "—": "-",
+}
 
 
 def safe_filename_part(text: str, limit: int = 60) -> str:

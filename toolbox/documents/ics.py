@@ -42,4 +42,5 @@ def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
         if item.rrule:
             event.add("rrule", item.rrule)
         cal.add_component(event)
+    cal.add_missing_timezones()  # VTIMEZONE for Europe/Berlin, as RFC 5545 asks
     return cal.to_ical()

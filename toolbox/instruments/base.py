@@ -50,6 +50,9 @@ class Field:
     max_entries: int = LIST_MAX_ROWS
     fields: tuple[Field, ...] = ()
     row_label: str = ""
+    # The shared concept this field holds (see instruments/shared.py), e.g. "gruppe":
+    # "Als Vorlage verwenden" carries it over to every instrument with the same concept.
+    shares: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -117,6 +120,11 @@ class Instrument:
     calendar: Callable[[dict], list[CalendarEvent]] | None = None
     # Signed documents get signature lines, also on the blank form.
     signed: bool = False
+    # Shared values found elsewhere than in a `shares` field (e.g. the group's name in
+    # the agreement's list of parties): payload → {concept: value}.
+    exports: Callable[[dict], dict[str, str]] | None = None
+    # The reverse, for values that land in list rows: {concept: value} → form data.
+    imports: Callable[[dict[str, str]], dict[str, str]] | None = None
 
     @property
     def formats(self) -> tuple[str, ...]:

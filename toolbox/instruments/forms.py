@@ -228,7 +228,7 @@ def make_field(f: Field):
         row_form = type(f"{f.name.title()}Row", (Form,), {s.name: make_field(s) for s in f.fields})
         return FieldList(
             FormField(row_form, label=f.row_label or f.label),
-            min_entries=max(f.min_entries, 1),
+            min_entries=f.min_entries,
             max_entries=f.max_entries,
             **kw,
         )
@@ -381,3 +381,12 @@ def validated_form(
     if not form.validate():
         return None, flat_errors(form)
     return form, {}
+
+
+def with_spare_rows(form: InstrumentForm) -> InstrumentForm:
+    """Show at least one row of every list, so there is something to fill in; a row left
+    empty is dropped again on submit (formdata.drop_empty_rows)."""
+    for f in form.instrument.fields:
+        if f.type == "list" and not form[f.name].entries:
+            form[f.name].append_entry()
+    return form

@@ -186,7 +186,7 @@ FIELDS = (
         required=True,
         help="Wann setzen Sie sich zusammen und prüfen die Vereinbarung? Nach dem Beginn.",
     ),
-    Field("ort", "Ort", "text", required=True),
+    Field("ort", "Ort", "text", required=True, shares="ort"),
     Field("datum", "Datum", "date", required=True),
 )
 
@@ -226,6 +226,35 @@ def extend_context(ctx: dict, payload: dict) -> dict:
     return {"ziele_liste": [line.strip() for line in ctx["ziele"].split("\n") if line.strip()]}
 
 
+ROLE_CONCEPTS = {
+    "einrichtung": "einrichtung",
+    "selbsthilfe": "gruppe",
+    "kontaktstelle": "kontaktstelle",
+}
+
+
+def imports(values: dict[str, str]) -> dict[str, str]:
+    """Known organisations become the first rows of the list of parties."""
+    data = {}
+    index = 0
+    for role, concept in ROLE_CONCEPTS.items():
+        if values.get(concept):
+            data[f"parteien-{index}-rolle"] = role
+            data[f"parteien-{index}-name"] = values[concept]
+            index += 1
+    return data
+
+
+def exports(payload: dict) -> dict[str, str]:
+    """The parties' names, by role, for other instruments (Als Vorlage verwenden)."""
+    out: dict[str, str] = {}
+    for party in payload.get("parteien") or []:
+        concept = ROLE_CONCEPTS.get(party.get("rolle"))
+        if concept and party.get("name") and concept not in out:
+            out[concept] = party["name"]
+    return out
+
+
 INSTRUMENT = Instrument(
     slug="kooperationsvereinbarung",
     title="Kooperationsvereinbarung",
@@ -237,4 +266,6 @@ INSTRUMENT = Instrument(
     extend_context=extend_context,
     short_name=short_name,
     signed=True,
+    exports=exports,
+    imports=imports,
 )

@@ -10,7 +10,7 @@ from flask import current_app
 from toolbox.delivery import claim_email, deliver, enqueue_email, mark_sent, release_claim
 from toolbox.documents.render import get_renderer
 from toolbox.extensions import db
-from toolbox.instruments import get_instrument
+from toolbox.instruments.registry import get_instrument
 from toolbox.mail import PermanentMailError, TransientMailError
 from toolbox.models import EmailState, Job, Submission
 from toolbox.submissions import claim_job, fail_job, finish_job

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from toolbox.delivery import request_resend
-from toolbox.instruments import INSTRUMENTS, get_instrument
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.models import Submission
 from toolbox.submissions import create_submission
 from toolbox.web.openapi import openapi_document

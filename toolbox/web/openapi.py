@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from toolbox.instruments import INSTRUMENTS
 from toolbox.instruments.base import Field
+from toolbox.instruments.registry import INSTRUMENTS
 
 _SCALAR = {
     "text": {"type": "string"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 
 from toolbox.documents.render import MEDIA_TYPES
+from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.models import Document, Submission
 
 bp = Blueprint("submissions", __name__)
@@ -33,6 +34,7 @@ def page(token: str):
         job=submission.job,
         state_label=STATE_LABELS[submission.job.state],
         email_label=email_label(submission),
+        instruments=INSTRUMENTS.values(),
     )
 
 

@@ -1,0 +1,131 @@
+"""Protokoll des Austauschtreffens: participants and agenda required, action plan areas from
+the agreement, dates in order, agenda numbered in the documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import ROOT, load_data
+from helpers import docx_text, pdf_text, squash
+
+from toolbox.documents.render import Renderer
+from toolbox.instruments import kooperationsvereinbarung as agreement
+from toolbox.instruments.registry import get_instrument
+
+SLUG = "austauschprotokoll"
+INSTRUMENT = get_instrument(SLUG)
+
+
+def submit(client, data):
+    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
+
+
+def errors_for(client, data) -> dict:
+    response = submit(client, data)
+    assert response.status_code == 400
+    return response.get_json()["errors"]
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return Renderer(ROOT / "templates")
+
+
+def texts(renderer, payload) -> tuple[str, str]:
+    docs = {d.format: d for d in renderer.render(INSTRUMENT, payload, today=dt.date(2027, 7, 15))}
+    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
+
+
+def test_scenario_is_accepted(client):
+    assert submit(client, load_data(SLUG)).status_code == 202
+
+
+def test_areas_are_the_agreements_contributions():
+    area = INSTRUMENT.field("massnahmen").fields[0]
+    contributions = (
+        agreement.LEISTUNGEN_EINRICHTUNG
+        + agreement.LEISTUNGEN_SELBSTHILFE
+        + agreement.LEISTUNGEN_KONTAKTSTELLE
+    )
+    assert [code for code, _ in area.choices] == [code for code, _ in contributions]
+    for (_, label), (_, original) in zip(area.choices, contributions, strict=True):
+        assert label.endswith(original)
+
+
+def test_unknown_area_is_rejected(client):
+    data = load_data(SLUG)
+    data["massnahmen"][0]["bereich"] = "kaffeekasse"
+    assert list(errors_for(client, data)) == ["massnahmen-0-bereich"]
+
+
+@pytest.mark.parametrize("name", ["teilnehmende", "tagesordnung"])
+def test_participants_and_agenda_need_a_row(client, name):
+    data = {**load_data(SLUG), name: []}
+    assert errors_for(client, data)[name] == ["Bitte mindestens 1 Zeilen ausfüllen."]
+
+
+def test_action_row_needs_all_required_columns(client):
+    data = load_data(SLUG)
+    data["massnahmen"].append({"massnahme": "Infostand planen"})
+    errors = errors_for(client, data)
+    assert set(errors) == {
+        "massnahmen-2-bereich",
+        "massnahmen-2-ziel",
+        "massnahmen-2-verantwortlich",
+        "massnahmen-2-bis",
+    }
+
+
+@pytest.mark.parametrize("following", ["2027-07-14", "2027-06-30"])
+def test_next_meeting_must_follow(client, following):
+    data = {**load_data(SLUG), "naechstes_treffen": following}
+    assert errors_for(client, data) == {
+        "naechstes_treffen": ["Das nächste Treffen muss nach diesem Treffen liegen."]
+    }
+
+
+@pytest.mark.parametrize("status", ["geplant", None, ""])
+def test_planned_action_needs_a_deadline_after_the_meeting(client, status):
+    data = load_data(SLUG)
+    data["massnahmen"][1].update(bis="2027-07-01", status=status)
+    assert errors_for(client, data) == {
+        "massnahmen-1-bis": ["Eine geplante Maßnahme braucht eine Frist ab dem Tag des Treffens."]
+    }
+
+
+@pytest.mark.parametrize("status", ["umgesetzt", "ueberprueft"])
+def test_finished_action_may_have_a_past_deadline(client, status):
+    data = load_data(SLUG)
+    data["massnahmen"][1].update(bis="2027-07-01", status=status)
+    assert submit(client, data).status_code == 202
+
+
+def test_agenda_is_numbered_and_plan_is_complete(renderer):
+    payload = load_data(SLUG)
+    for text in texts(renderer, payload):
+        assert "1. Rückblick Sprechstunde 2. Flyer 3. Fortbildungstag" in text
+        assert "TOP 1 Rückblick Sprechstunde" in text
+        assert "TOP 3" not in text  # no result recorded for it
+        assert (
+            "1 · Bereich: Einrichtung – regelmäßiger Hinweis an Patient*innen/Klient*innen "
+            "auf Selbsthilfe" in text
+        )
+        assert "30. September 2027" in text
+        assert "überprüft" not in text
+
+
+def test_action_without_status_counts_as_planned(renderer):
+    payload = load_data(SLUG)
+    payload["massnahmen"] = payload["massnahmen"][:1]
+    payload["massnahmen"][0]["status"] = None
+    for text in texts(renderer, payload):
+        assert "Pflegeleitung Station 3 30. September 2027 geplant" in text
+
+
+def test_minutes_without_actions_or_next_date(renderer):
+    payload = {**load_data(SLUG), "massnahmen": [], "naechstes_treffen": None}
+    for text in texts(renderer, payload):
+        assert "Bei diesem Treffen wurden keine Maßnahmen vereinbart." in text
+        assert "steht noch nicht fest" in text
+        assert "verantwortlich" not in text

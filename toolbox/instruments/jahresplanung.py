@@ -1,0 +1,142 @@
+"""Jahresplanung: the cooperation's dates for one year, as a planning sheet and a calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from toolbox.documents.formatting import MONTHS
+from toolbox.instruments.base import CalendarEvent, Field, Instrument
+
+MIN_JAHR, MAX_JAHR = 2000, 2100
+ARTEN = (
+    ("austauschtreffen", "Austauschtreffen"),
+    ("infostand", "Infostand/Selbsthilfetag"),
+    ("sprechstunde", "Sprechstunde der Selbsthilfe"),
+    ("fortbildung", "Fortbildung für Mitarbeitende"),
+    ("ueberpruefung", "Überprüfung der Vereinbarung"),
+    ("sonstiges", "sonstiges"),
+)
+STATUS = (
+    ("geplant", "geplant"),
+    ("vorbereitet", "vorbereitet"),
+    ("bestaetigt", "bestätigt"),
+    ("durchgefuehrt", "durchgeführt"),
+    ("abgesagt", "abgesagt"),
+)
+WOCHENTAGE = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
+
+FIELDS = (
+    Field(
+        "jahr",
+        "Jahr",
+        "integer",
+        required=True,
+        min_value=MIN_JAHR,
+        max_value=MAX_JAHR,
+        range_message=f"Bitte ein Jahr zwischen {MIN_JAHR} und {MAX_JAHR} angeben.",
+        help="Das Kalenderjahr, für das Sie planen, z. B. 2027.",
+    ),
+    Field(
+        "kooperation",
+        "Kooperation (Titel)",
+        "text",
+        required=True,
+        help="Ein kurzer Name der Zusammenarbeit, z. B. „Kooperation Westpark – Angst & Panik“.",
+    ),
+    Field(
+        "termine",
+        "Termine",
+        "list",
+        required=True,
+        min_entries=1,
+        row_label="Termin",
+        help="Alle gemeinsamen Termine des Jahres. Jeder Termin muss im gewählten Jahr liegen.",
+        fields=(
+            Field("datum", "Datum", "date", required=True),
+            Field("art", "Art", "choice", required=True, choices=ARTEN),
+            Field("ort", "Ort", "text", help="z. B. Klinikum am Westpark, Raum E.04."),
+            Field(
+                "verantwortlich",
+                "verantwortlich",
+                "text",
+                help="Wer bereitet den Termin vor? Organisation oder Funktion genügt.",
+            ),
+            Field("status", "Status", "choice", choices=STATUS),
+        ),
+    ),
+)
+
+
+def check_dates_in_year(payload: dict) -> dict[str, list[str]]:
+    jahr = payload.get("jahr")
+    if jahr is None or not MIN_JAHR <= jahr <= MAX_JAHR:
+        return {}  # the year itself is wrong; its own message says so
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(payload.get("termine") or []):
+        datum = _date(row.get("datum"))
+        if datum and datum.year != jahr:
+            errors[f"termine-{index}-datum"] = [f"Der Termin muss im Jahr {jahr} liegen."]
+    return errors
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def short_name(payload: dict) -> str:
+    # The year first: file names are shortened at the end.
+    return " ".join(str(p) for p in (payload.get("jahr"), payload.get("kooperation")) if p)
+
+
+def extend_context(ctx: dict, payload: dict) -> dict:
+    """The planning sheet: all twelve months in order, each with its dates sorted."""
+    months: list[list[dict]] = [[] for _ in MONTHS]
+    rows = sorted(
+        zip(payload.get("termine") or [], ctx["termine"], strict=True),
+        key=lambda pair: pair[0].get("datum") or "",
+    )
+    for raw, shown in rows:
+        datum = _date(raw.get("datum"))
+        if datum:
+            months[datum.month - 1].append({**shown, "wochentag": WOCHENTAGE[datum.weekday()]})
+    return {
+        "termine_nach_monat": [
+            {"monat": name, "termine": items} for name, items in zip(MONTHS, months, strict=True)
+        ],
+        "termine_anzahl": len(rows),
+    }
+
+
+def calendar(payload: dict) -> list[CalendarEvent]:
+    """One all-day event per date, named by its kind and the cooperation."""
+    arten, status = dict(ARTEN), dict(STATUS)
+    events = []
+    for row in payload.get("termine") or []:
+        art = "Termin" if row["art"] == "sonstiges" else arten[row["art"]]
+        details = [
+            f"Verantwortlich: {row['verantwortlich']}" if row.get("verantwortlich") else "",
+            f"Status: {status[row['status']]}" if row.get("status") else "",
+        ]
+        events.append(
+            CalendarEvent(
+                summary=f"{art} ({payload['kooperation']})",
+                start=dt.date.fromisoformat(row["datum"]),
+                location=row.get("ort") or "",
+                description="\n".join(d for d in details if d),
+            )
+        )
+    return events
+
+
+INSTRUMENT = Instrument(
+    slug="jahresplanung",
+    title="Jahresplanung der Kooperation",
+    description="Alle gemeinsamen Termine eines Jahres – Austauschtreffen, Infostände, "
+    "Sprechstunden, Fortbildungen, Überprüfung – als Planungsblatt und Kalenderdatei.",
+    document_title="Jahresplanung der Kooperation",
+    fields=FIELDS,
+    rules=(check_dates_in_year,),
+    extend_context=extend_context,
+    short_name=short_name,
+    calendar=calendar,
+)
