@@ -21,13 +21,15 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
-def form_post(client, data: dict, action: str = "submit", token: str | None = None):
+def form_post(
+    client, data: dict, action: str = "submit", token: str | None = None, extra: dict | None = None
+):
     formdata, errors = json_to_formdata(get_instrument(SLUG), data)
     assert not errors
     if token is None:
         token = csrf_token(client.get(URL).get_data(as_text=True))
     fields = [(k, v) for k, v in formdata.items(multi=True)]
-    fields += [("csrf_token", token), ("action", action)]
+    fields += [("csrf_token", token), ("action", action), *(extra or {}).items()]
     return client.post(URL, data=_multidict(fields))
 
 

@@ -34,6 +34,7 @@ FIELDS = (
         "text",
         required=True,
         help="z. B. Familien- und Erziehungsberatungsstelle Nord",
+        shares="einrichtung",
     ),
     Field("einrichtung_traeger", "Träger der Einrichtung", "text"),
     Field(
@@ -49,6 +50,7 @@ FIELDS = (
         "Beratende Selbsthilfekontaktstelle",
         "text",
         help="Name der Kontaktstelle, die berät, z. B. Selbsthilfe-Kontaktstelle Westend.",
+        shares="kontaktstelle",
     ),
     Field(
         "ansprechpersonen",
@@ -142,7 +144,7 @@ FIELDS = (
         help="Vor allem am Anfang kann die Zusammenarbeit zusätzliche Zeit kosten. "
         "Womit rechnen Sie?",
     ),
-    Field("ort", "Ort", "text", required=True),
+    Field("ort", "Ort", "text", required=True, shares="ort"),
     Field("datum", "Datum", "date", required=True),
 )
 

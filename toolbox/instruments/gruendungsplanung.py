@@ -37,6 +37,7 @@ FIELDS = (
         "text",
         required=True,
         help="z. B. Frauen nach Trennung. Die Gruppe kann sich später selbst einen Namen geben.",
+        shares="gruppe",
     ),
     Field(
         "zielgruppe",
@@ -52,7 +53,7 @@ FIELDS = (
         "text",
         help="Name der Kontaktstelle oder der begleitenden Ansprechpartner*in.",
     ),
-    Field("raum", "Raum", "text", required=True, help="z. B. Gruppenraum 2. OG"),
+    Field("raum", "Raum", "text", required=True, help="z. B. Gruppenraum 2. OG", shares="raum"),
     Field("wochentag", "Wochentag", "choice", required=True, choices=WOCHENTAGE),
     Field("uhrzeit", "Uhrzeit", "time", required=True),
     Field("turnus", "Turnus", "choice", required=True, choices=HAEUFIGKEIT),

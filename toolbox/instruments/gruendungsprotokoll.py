@@ -33,6 +33,7 @@ FIELDS = (
         "Gruppe (Name oder Arbeitstitel)",
         "text",
         help="z. B. Frauen nach Trennung. Erscheint in der Überschrift und im Dateinamen.",
+        shares="gruppe",
     ),
     Field("datum", "Datum des Gründungstreffens", "date", required=True),
     Field(
@@ -74,7 +75,7 @@ FIELDS = (
         help="Wie oft und an welchem Tag trifft sich die Gruppe? z. B. 14-täglich donnerstags.",
     ),
     Field("uhrzeit", "Uhrzeit", "time", help="Beginn der Treffen, z. B. 19:00."),
-    Field("raum", "Raum", "text", help="z. B. Gruppenraum, 2. OG."),
+    Field("raum", "Raum", "text", help="z. B. Gruppenraum, 2. OG.", shares="raum"),
     Field(
         "kontaktperson",
         "Kontaktperson der Gruppe",

@@ -63,6 +63,7 @@ FIELDS = (
         "text",
         required=True,
         help="Die Einrichtung oder Kontaktstelle, die den Raum zur Verfügung stellt.",
+        shares="einrichtung",
     ),
     Field(
         "raum",
@@ -70,9 +71,17 @@ FIELDS = (
         "text",
         required=True,
         help="Bezeichnung und Lage, z. B. Seminarraum E.04, Erdgeschoss.",
+        shares="raum",
     ),
     Field("ausstattung", "Ausstattung des Raums", "multichoice", choices=AUSSTATTUNG),
-    Field("gruppe", "Gruppe", "text", required=True, help="Name der Selbsthilfegruppe."),
+    Field(
+        "gruppe",
+        "Gruppe",
+        "text",
+        required=True,
+        help="Name der Selbsthilfegruppe.",
+        shares="gruppe",
+    ),
     Field(
         "kontaktperson",
         "Kontaktperson der Gruppe",
@@ -139,7 +148,7 @@ FIELDS = (
         "boolean",
         required=True,
     ),
-    Field("ort", "Ort", "text", required=True),
+    Field("ort", "Ort", "text", required=True, shares="ort"),
     Field("datum", "Datum", "date", required=True),
 )
 

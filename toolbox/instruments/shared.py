@@ -16,6 +16,7 @@ CONCEPTS = {
     "einrichtung": "Name der Einrichtung",
     "kontaktstelle": "Name der Selbsthilfekontaktstelle",
     "ort": "Ort",
+    "raum": "Raum",
 }
 
 
