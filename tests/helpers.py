@@ -16,7 +16,7 @@ def squash(text: str) -> str:
 
 
 def loose(text: str) -> str:
-    """For PDF text: pdftotext drops a hyphen where a narrow table cell broke a word at it
+    """For PDF text: pdftotext drops a hyphen where a line broke at one
     ("klinikum-westpark" → "klinikumwestpark"), so compare without hyphens."""
     return squash(text).replace("-", "")
 
@@ -41,7 +41,8 @@ def pdf_text(content: bytes) -> str:
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
     )
-    return result.stdout.decode()
+    # Words hyphenated at a line end (WeasyPrint inserts U+2010) are read as one word.
+    return re.sub("\u2010\n", "", result.stdout.decode())
 
 
 def values_of(data) -> list[str]:

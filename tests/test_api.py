@@ -180,3 +180,14 @@ def test_submission_survives_broker_outage(make_app):
     assert response.status_code == 202
     with app.app_context():
         assert Job.query.one().state == "queued"
+
+
+def test_row_errors_name_the_row_the_form_shows(client):
+    """An empty spare row between filled ones is dropped; errors refer to the rows that
+    remain, numbered from 0."""
+    data = load_data(SLUG)
+    blank = {"rolle": None, "name": "", "rechtsform": None, "anschrift": "", "vertreten_durch": ""}
+    bad = {**data["parteien"][1], "vertreten_durch": ""}
+    data["parteien"] = [data["parteien"][0], blank, bad]
+    errors = submit(client, data).get_json()["errors"]
+    assert errors == {"parteien-1-vertreten_durch": ["Bitte ausfüllen."]}

@@ -90,7 +90,8 @@ class Field:
 class CalendarEvent:
     """One event of an instrument's .ics file. Times are local (Europe/Berlin); an event
     with a date only is an all-day event. `rrule` uses iCalendar names, e.g.
-    ``{"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": "TH", "UNTIL": date}``."""
+    ``{"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": "TH", "UNTIL": until}``, where `until` is
+    a date for all-day events and a UTC datetime for timed ones (RFC 5545)."""
 
     summary: str
     start: dt.date | dt.datetime

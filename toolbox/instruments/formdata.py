@@ -11,17 +11,23 @@ from toolbox.instruments.base import Field, Instrument
 
 
 def drop_empty_rows(instrument: Instrument, formdata: MultiDict) -> MultiDict:
-    """Remove list rows in which nothing was entered, so blank spare rows are not errors."""
+    """Remove list rows in which nothing was entered, so blank spare rows are not errors,
+    and number the remaining rows 0, 1, 2 … so that the row a cross-field rule names
+    (``termine-1-datum``) is the row the form shows."""
     out = MultiDict(formdata)
     for f in instrument.fields:
         if f.type != "list":
             continue
+        kept = 0
         for index in row_indices(formdata, f.name):
             prefix = f"{f.name}-{index}-"
             keys = [k for k in formdata if k.startswith(prefix)]
-            if all(not v.strip() for k in keys for v in formdata.getlist(k)):
-                for k in keys:
-                    out.poplist(k)
+            values = {k: out.poplist(k) for k in keys}
+            if all(not v.strip() for vs in values.values() for v in vs):
+                continue
+            for key, vs in values.items():
+                out.setlist(f"{f.name}-{kept}-{key[len(prefix) :]}", vs)
+            kept += 1
     return out
 
 

@@ -273,7 +273,7 @@ class InstrumentForm(FlaskForm):
                     if any(v not in (None, "", [], False) for v in row.values())
                 )
                 if rows < f.min_entries:
-                    self.add_error(f.name, f"Bitte mindestens {f.min_entries} Zeilen ausfüllen.")
+                    self.add_error(f.name, _at_least_rows(f.min_entries))
         # Rules run even when single fields failed, so every problem shows at once;
         # a rule skips the values that are missing (None).
         for rule in self.instrument.rules:
@@ -381,6 +381,12 @@ def validated_form(
     if not form.validate():
         return None, flat_errors(form)
     return form, {}
+
+
+def _at_least_rows(count: int) -> str:
+    if count == 1:
+        return "Bitte mindestens eine Zeile ausfüllen."
+    return f"Bitte mindestens {count} Zeilen ausfüllen."
 
 
 def with_spare_rows(form: InstrumentForm) -> InstrumentForm:

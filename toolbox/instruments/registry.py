@@ -20,6 +20,7 @@ SLUGS = (
     "austauschprotokoll",
     "reflexion",
     "jahresplanung",
+    "ansprechpersonen",
 )
 
 INSTRUMENTS: dict[str, Instrument] = {
