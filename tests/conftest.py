@@ -9,13 +9,16 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import flask_migrate
 import pytest
 
 from toolbox import create_app
+from toolbox.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,20 +46,97 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return path
 
 
+# --- databases ------------------------------------------------------------------------------
+# The suite runs on SQLite; with TOOLBOX_TEST_DATABASE=postgresql (the Makefile's second pass)
+# every app gets a fresh database on a private PostgreSQL server started here.
+TEST_DATABASE = os.environ.get("TOOLBOX_TEST_DATABASE", "sqlite")
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster (Debian's initdb/pg_ctl) on a free loopback port."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.port = free_port()
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+
+    def _run(self, *args: str) -> None:
+        # PostgreSQL refuses to run as root; CI runs as root, so run it as `postgres`.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *args], check=True, capture_output=True)
+
+    def start(self) -> None:
+        data = self.workdir / "pgdata"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._run(
+            str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"
+        )
+        options = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.workdir / "log"),
+            "start",
+        )
+        self.data = data
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def create_database(self) -> str:
+        import psycopg
+
+        name = f"t{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-pg-"))
+    server = PostgresServer(workdir)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 @pytest.fixture
-def make_app(data_dir):
+def database_url(request, data_dir) -> str:
+    if TEST_DATABASE == "postgresql":
+        return request.getfixturevalue("postgres_server").create_database()
+    return f"sqlite:///{data_dir / 'toolbox.sqlite'}"
+
+
+@pytest.fixture
+def make_app(data_dir, database_url):
     """Factory: an app with its migrated database; `broker_url` picks the broker."""
+    apps = []
 
     def make(broker_url: str | None = None, **config):
-        test_config = {"TESTING": True, **config}
+        test_config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config}
         if broker_url:
             test_config["TOOLBOX_BROKER_URL"] = broker_url
         app = create_app(test_config)
         with app.app_context():
             flask_migrate.upgrade()
+        apps.append(app)
         return app
 
-    return make
+    yield make
+    for app in apps:  # close pooled connections (PostgreSQL would warn about open ones)
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from toolbox import config
-from toolbox.extensions import csrf, db, migrate
+from toolbox.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
@@ -24,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
 
     from toolbox.jobs import celery_init_app
 
@@ -39,12 +41,27 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from toolbox.web import api, health, instruments, submissions
+    from toolbox.web import (
+        admin,
+        api,
+        auth,
+        contacts,
+        dashboard,
+        dashboard_actions,
+        health,
+        instruments,
+        submissions,
+    )
 
     app.register_blueprint(instruments.bp)
     app.register_blueprint(submissions.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(contacts.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(dashboard_actions.bp)
+    app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)
 
 
@@ -57,4 +74,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted submissions (GDPR requests, retention) leave no bytes in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

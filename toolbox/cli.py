@@ -11,6 +11,8 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from toolbox import create_app
+from toolbox.accounts import AccountError, check_password_rules, create_user
+from toolbox.contacts import ContactImportError, export_csv, import_csv, search
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.forms import to_payload, validated_form
@@ -87,6 +89,36 @@ def sweep_command():
     click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
 
 
+@cli.group("contacts")
+def contacts_group():
+    """Verzeichnis der Ansprechpersonen als CSV ein- und auslesen."""
+
+
+@contacts_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Das bisherige Verzeichnis ersetzen.")
+def contacts_import(file: Path, replace: bool):
+    """Einträge aus einer CSV-Datei übernehmen (alle oder keinen)."""
+    try:
+        count = import_csv(file.read_text(encoding="utf-8-sig"), replace=replace)
+    except UnicodeDecodeError:
+        raise click.ClickException("Die Datei ist nicht UTF-8-kodiert.") from None
+    except ContactImportError as exc:
+        for error in exc.errors:
+            click.echo(f"{file}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{count} Einträge übernommen.")
+
+
+@contacts_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def contacts_export(file: Path):
+    """Das Verzeichnis als CSV-Datei speichern."""
+    contacts = search()
+    file.write_text(export_csv(contacts), encoding="utf-8")
+    click.echo(f"{len(contacts)} Einträge nach {file} geschrieben.")
+
+
 @cli.command("check-templates")
 def check_templates_command():
     """Prüfen, dass alle Vorlagen lesbar sind und genau die Felder ihres Instruments nutzen."""
@@ -97,3 +129,26 @@ def check_templates_command():
     if problems:
         sys.exit(1)
     click.echo(f"{len(INSTRUMENTS)} Instrumente, alle Vorlagen in Ordnung.")
+
+
+@cli.command("create-user")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Administration: sieht alles, verwaltet Konten.")
+@click.option("--password-stdin", is_flag=True, help="Passwort aus der Standardeingabe lesen.")
+def create_user_command(email: str, admin: bool, password_stdin: bool):
+    """Ein Konto für das Dashboard anlegen (ohne --password-stdin wird das Passwort erfragt)."""
+    try:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Passwort", hide_input=True, prompt_suffix=": ")
+            check_password_rules(password)
+            again = click.prompt("Passwort wiederholen", hide_input=True, prompt_suffix=": ")
+            if again != password:
+                raise AccountError("Die beiden Passwörter stimmen nicht überein.")
+        user = create_user(email, password, is_admin=admin)
+    except AccountError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    role = "Administration" if user.is_admin else "Moderation"
+    click.echo(f"Konto {user.email} ({role}) angelegt.")

@@ -29,6 +29,14 @@ def _secret_key(data_dir: Path, production: bool) -> str:
     return path.read_text().strip()
 
 
+def database_url(url: str) -> str:
+    """PostgreSQL URLs as people write them (postgresql://, postgres://) use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def from_environment() -> dict:
     """Build the Flask config mapping from the environment."""
     env = os.environ
@@ -39,8 +47,8 @@ def from_environment() -> dict:
         "TOOLBOX_ENV": "production" if production else "development",
         "TOOLBOX_DATA_DIR": str(data_dir),
         "SECRET_KEY": _secret_key(data_dir, production),
-        "SQLALCHEMY_DATABASE_URI": env.get(
-            "TOOLBOX_DATABASE_URL", f"sqlite:///{data_dir / 'toolbox.sqlite'}"
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            env.get("TOOLBOX_DATABASE_URL", f"sqlite:///{data_dir / 'toolbox.sqlite'}")
         ),
         "TOOLBOX_BROKER_URL": env.get(
             "TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"

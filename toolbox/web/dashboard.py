@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from toolbox.extensions import db
-from toolbox.instruments import INSTRUMENTS, get_instrument
+from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.models import Document, Job, Submission
 from toolbox.web.auth import not_activity
 from toolbox.web.dashboard_filters import (
@@ -69,7 +69,10 @@ def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y, %H:%M") -> str:
 
 def submission_or_404(submission_id: int, *, with_details: bool = False) -> Submission:
     """The submission if the current account may see it; otherwise 404, never 403."""
-    options = [joinedload(Submission.job), selectinload(Submission.documents).load_only(*_DOCUMENT_COLUMNS)]
+    options = [
+        joinedload(Submission.job),
+        selectinload(Submission.documents).load_only(*_DOCUMENT_COLUMNS),
+    ]
     if with_details:
         options.append(selectinload(Submission.events))
     submission = db.session.scalar(

@@ -1,0 +1,24 @@
+"""Migrations are the only way the schema changes: after `upgrade`, autogenerate finds no
+difference between the database and the models (on SQLite, and on PostgreSQL in the
+Makefile's PostgreSQL pass)."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from toolbox.extensions import db
+
+
+def test_migrations_match_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_database_url_for_postgresql_uses_psycopg():
+    from toolbox.config import database_url
+
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x") == "sqlite:///x"

@@ -1,0 +1,128 @@
+"""Account management for admins: create, deactivate, reactivate, reset a password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from toolbox.accounts import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    create_user,
+    deactivate,
+    reactivate,
+    set_password,
+)
+from toolbox.extensions import db
+from toolbox.models import User
+from toolbox.web.auth import SessionUser, admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/dashboard/konten")
+
+_PASSWORD_HINT = f"Mindestens {MIN_PASSWORD_LENGTH} Zeichen."
+
+
+def _password_fields():
+    password = PasswordField(
+        "Passwort",
+        description=_PASSWORD_HINT,
+        validators=[
+            InputRequired("Bitte ein Passwort angeben."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Passwort wiederholen",
+        validators=[EqualTo("password", "Die beiden Passwörter stimmen nicht überein.")],
+    )
+    return password, confirm
+
+
+class PasswordForm(FlaskForm):
+    password, confirm = _password_fields()
+
+
+class AccountForm(FlaskForm):
+    email = StringField(
+        "E-Mail-Adresse",
+        validators=[
+            InputRequired("Bitte die E-Mail-Adresse angeben."),
+            Length(max=254, message="Die E-Mail-Adresse ist zu lang."),
+        ],
+    )
+    password, confirm = _password_fields()
+    is_admin = BooleanField("Administration (sieht alle Einreichungen und verwaltet Konten)")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _back():
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.route("", methods=["GET", "POST"])
+@admin_required
+def accounts():
+    form = AccountForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, is_admin=form.is_admin.data)
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash(f"Das Konto {user.email} wurde angelegt.", "success")
+            return _back()
+    if form.is_submitted():
+        status = 422
+    users = User.query.order_by(User.email).all()
+    return render_template("dashboard/accounts.html", form=form, users=users), status
+
+
+@bp.post("/<int:user_id>/deaktivieren")
+@admin_required
+def deactivate_account(user_id: int):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        flash("Sie können Ihr eigenes Konto nicht deaktivieren.", "error")
+    else:
+        deactivate(user)
+        flash(f"Das Konto {user.email} ist deaktiviert.", "success")
+    return _back()
+
+
+@bp.post("/<int:user_id>/aktivieren")
+@admin_required
+def reactivate_account(user_id: int):
+    user = _user_or_404(user_id)
+    reactivate(user)
+    flash(f"Das Konto {user.email} ist wieder aktiv.", "success")
+    return _back()
+
+
+@bp.route("/<int:user_id>/passwort", methods=["GET", "POST"])
+@admin_required
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        if user.id == current_user.id:
+            login_user(SessionUser(user))  # sessions are bound to the password: keep this one
+        flash(f"Das Passwort von {user.email} wurde geändert.", "success")
+        return _back()
+    status = 422 if form.is_submitted() else 200
+    return render_template("dashboard/password.html", form=form, user=user), status

@@ -1,0 +1,92 @@
+"""What the detail page shows: the timeline of a submission and its data, read-only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import InvalidOperation
+
+from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.values import display_value
+from toolbox.models import Event
+
+EVENT_LABELS = {
+    ("job", "queued"): "In Warteschlange",
+    ("job", "running"): "Erstellung begonnen",
+    ("job", "done"): "Dokumente fertig",
+    ("job", "failed"): "Erstellung fehlgeschlagen",
+    ("email", "pending"): "E-Mail ausstehend",
+    ("email", "sent"): "E-Mail gesendet",
+    ("email", "failed"): "E-Mail fehlgeschlagen",
+}
+TRANSPORTS = {
+    "smtp": "über den Mailserver",
+    "outbox": "im Postausgang abgelegt (kein Mailserver eingerichtet)",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: object
+    kind: str
+    state: str
+    label: str
+    detail: str
+
+
+def timeline(events: list[Event]) -> list[TimelineEntry]:
+    out = []
+    for e in events:
+        detail = e.detail or ""
+        if e.kind == "email" and e.state == "sent":
+            detail = TRANSPORTS.get(detail, detail)
+        label = EVENT_LABELS.get((e.kind, e.state), f"{e.kind}: {e.state}")
+        out.append(TimelineEntry(e.at, e.kind, e.state, label, detail))
+    return out
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One submitted field: `text` for single values, `items` for choices, `rows` for
+    repeating groups (each a list of (label, text))."""
+
+    label: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+    row_label: str = ""
+    unreadable: bool = False
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "Ja" if value else "Nein"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _row(f: Field, value) -> DataRow:
+    try:
+        shown = display_value(f, value)
+    except (ValueError, TypeError, KeyError, AttributeError, InvalidOperation):
+        # Stored data the instrument cannot read (e.g. from an older version): show it
+        # as stored, so people can see why rendering failed.
+        return DataRow(f.label, text=json.dumps(value, ensure_ascii=False), unreadable=True)
+    if f.type == "list":
+        rows = tuple(tuple((s.label, _text(row.get(s.name))) for s in f.fields) for row in shown)
+        return DataRow(f.label, rows=rows, row_label=f.row_label or "Zeile")
+    if f.type == "multichoice":
+        return DataRow(f.label, items=tuple(shown))
+    return DataRow(f.label, text=_text(shown))
+
+
+def data_rows(instrument: Instrument | None, payload: dict) -> list[DataRow]:
+    """The payload with the instrument's labels; keys it does not declare come last."""
+    known = instrument.fields if instrument else ()
+    out = [_row(f, payload.get(f.name)) for f in known]
+    names = {f.name for f in known}
+    for key, value in payload.items():
+        if key not in names:
+            out.append(DataRow(key, text=json.dumps(value, ensure_ascii=False), unreadable=True))
+    return out
