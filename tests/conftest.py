@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -221,7 +223,7 @@ class Worker:
         self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 90) -> None:
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [
@@ -241,6 +243,7 @@ class Worker:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the pool too
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -249,7 +252,9 @@ class Worker:
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        raise RuntimeError(f"worker did not start:\n{self.log_path.read_text()[-3000:]}")
+        log = self.log_path.read_text()[-3000:]
+        self.stop()
+        raise RuntimeError(f"worker did not start:\n{log}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -259,6 +264,9 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # pool children left behind
         self._log.close()
 
     def log(self) -> str:
@@ -276,11 +284,11 @@ def start_worker(tmp_path, data_dir):
             TOOLBOX_DATA_DIR=str(data_dir),
             TOOLBOX_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
             TOOLBOX_BROKER_URL=app.config["TOOLBOX_BROKER_URL"],
-            **extra_env,
         )
+        env.update(extra_env)
         worker = Worker(env, tmp_path / f"worker-{len(workers)}.log", concurrency)
+        workers.append(worker)  # before start: a worker that fails to start is stopped too
         worker.start()
-        workers.append(worker)
         return worker
 
     yield start

@@ -96,3 +96,11 @@ def test_shared_concepts_are_declared():
     used = {f.shares for i in INSTRUMENTS.values() for f in i.fields if f.shares}
     assert used <= set(CONCEPTS)
     assert {"gruppe", "einrichtung", "ort"} <= used
+
+
+def test_prefill_keeps_the_defaults(client):
+    """Carried-over values must not untick a box that is ticked by default."""
+    token = form_post(client, load_data(SLUG)).headers["Location"].rsplit("/", 1)[1]
+    form = client.get(f"{URL}?vorlage={token}").get_data(as_text=True)
+    assert re.search(r'id="unabhaengigkeit" value="y" checked', form)
+    assert re.search(r'value="unbefristet" checked', form)

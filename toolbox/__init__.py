@@ -8,9 +8,11 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from toolbox import config
 from toolbox.extensions import csrf, db, limiter, login_manager, migrate
+from toolbox.logs import configure_logging
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
@@ -27,6 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from toolbox.web.i18n import init_i18n
+
+    init_i18n(app)
+
     from toolbox.jobs import celery_init_app
 
     celery_init_app(app)
@@ -37,6 +43,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     register_security_headers(app)
+    configure_logging(app)
+    if app.config["TOOLBOX_PROXIES"]:
+        n = app.config["TOOLBOX_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 
@@ -50,7 +60,10 @@ def register_blueprints(app: Flask) -> None:
         dashboard_actions,
         health,
         instruments,
+        kits,
+        participants,
         submissions,
+        workshops,
     )
 
     app.register_blueprint(instruments.bp)
@@ -62,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(dashboard_actions.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(workshops.bp)
+    app.register_blueprint(kits.bp)
+    app.register_blueprint(participants.bp)
     csrf.exempt(api.bp)
 
 

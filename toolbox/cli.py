@@ -13,11 +13,14 @@ from flask.cli import FlaskGroup
 from toolbox import create_app
 from toolbox.accounts import AccountError, check_password_rules, create_user
 from toolbox.contacts import ContactImportError, export_csv, import_csv, search
+from toolbox.doctor import run_checks
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.kit_builds import build_workshop_kit
 from toolbox.sweeper import purge, sweep
+from toolbox.workshops import workshop_by_token
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -119,6 +122,16 @@ def contacts_export(file: Path):
     click.echo(f"{len(contacts)} Einträge nach {file} geschrieben.")
 
 
+@cli.command("doctor")
+def doctor_command():
+    """Prüfen, ob Konfiguration, Datenbank, Broker, E-Mail, Schriften und Vorlagen passen."""
+    checks = run_checks()
+    for check in checks:
+        click.echo(f"{'✓' if check.ok else '✗'} {check.name}: {check.message}")
+    if not all(check.ok for check in checks):
+        sys.exit(1)
+
+
 @cli.command("check-templates")
 def check_templates_command():
     """Prüfen, dass alle Vorlagen lesbar sind und genau die Felder ihres Instruments nutzen."""
@@ -152,3 +165,19 @@ def create_user_command(email: str, admin: bool, password_stdin: bool):
         sys.exit(1)
     role = "Administration" if user.is_admin else "Moderation"
     click.echo(f"Konto {user.email} ({role}) angelegt.")
+
+
+@cli.command("kit")
+@click.argument("token")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def kit_command(token: str, out_file: Path):
+    """Das Kit eines Workshops offline erzeugen (ohne Broker), wie „Kit erstellen“."""
+    workshop = workshop_by_token(token)
+    if workshop is None:
+        raise click.ClickException("Keinen Workshop mit diesem Link-Token gefunden.")
+    built, _ = build_workshop_kit(
+        workshop, progress=lambda percent, step: click.echo(f"{percent:3d} % {step}", err=True)
+    )
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(built.content)
+    click.echo(f"{out_file}: {len(built.files) + 1} Dateien, {len(built.content)} Bytes")

@@ -40,22 +40,38 @@ def database_url(url: str) -> str:
 def from_environment() -> dict:
     """Build the Flask config mapping from the environment."""
     env = os.environ
-    production = env.get("TOOLBOX_ENV", "development") == "production"
+    mode = env.get("TOOLBOX_ENV", "development")
+    if mode not in ("development", "production"):
+        # A typo must not quietly run production with development settings.
+        raise RuntimeError(
+            f"TOOLBOX_ENV: „production“ oder „development“ erwartet, nicht {mode!r}."
+        )
+    production = mode == "production"
     data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    broker_url = env.get("TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}")
     return {
         "TOOLBOX_ENV": "production" if production else "development",
         "TOOLBOX_DATA_DIR": str(data_dir),
         "SECRET_KEY": _secret_key(data_dir, production),
+        # Old keys still accepted for existing sessions while a new key is rolled out.
+        "SECRET_KEY_FALLBACKS": [
+            k for k in env.get("TOOLBOX_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+        ],
         "SQLALCHEMY_DATABASE_URI": database_url(
             env.get("TOOLBOX_DATABASE_URL", f"sqlite:///{data_dir / 'toolbox.sqlite'}")
         ),
-        "TOOLBOX_BROKER_URL": env.get(
-            "TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
-        ),
+        "TOOLBOX_BROKER_URL": broker_url,
+        # Seconds; 0: the safe default (toolbox.jobs). Tests set a short one to provoke
+        # duplicate deliveries.
+        "TOOLBOX_BROKER_VISIBILITY_TIMEOUT": int(env.get("TOOLBOX_BROKER_VISIBILITY_TIMEOUT", "0")),
         "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(PROJECT_ROOT / "templates")),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),
+        "TOOLBOX_LOG_LEVEL": env.get("TOOLBOX_LOG_LEVEL", "INFO"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "TOOLBOX_PROXIES": int(env.get("TOOLBOX_PROXIES", "0")),
         # Unset: messages are written as .eml files into the outbox folder instead.
         "TOOLBOX_SMTP_URL": env.get("TOOLBOX_SMTP_URL") or None,
         "TOOLBOX_MAIL_FROM": env.get("TOOLBOX_MAIL_FROM"),
@@ -71,11 +87,21 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
         ),
-        # memory:// counts per process; use redis://… when several web processes run.
-        "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL", "memory://"),
+        # Counted in the Redis broker when there is one, so all web processes share the
+        # counts; memory:// counts per process. A storage outage must not stop submissions.
+        "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL")
+        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
+        # one address shares it, hence generous.
+        "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "MAX_FORM_PARTS": 2000,
+        # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.
+        "MAX_FORM_PARTS": 5000,
+        # Database errors must not carry submitted values into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     }

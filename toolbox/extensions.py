@@ -1,5 +1,6 @@
 """Unbound extension objects. Import them from here, never from the package root."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,3 +20,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (config: TOOLBOX_RATELIMIT_STORAGE_URL).
 limiter = Limiter(key_func=get_remote_address)
+# The UI language (German default, English): set up in toolbox.web.i18n.
+babel = Babel()

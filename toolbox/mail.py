@@ -87,7 +87,7 @@ def build_message(
     subject = f"Ihre Dokumente: {title}"
     if submission.short_name:
         subject += f" – {submission.short_name}"
-    msg["Subject"] = subject
+    msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever was typed
     msg["From"] = sender
     msg["To"] = submission.email
     msg["Message-ID"] = message_id(submission)

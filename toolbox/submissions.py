@@ -11,7 +11,7 @@ import json
 import logging
 
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from toolbox.documents.render import RenderedDocument
 from toolbox.extensions import db
@@ -23,7 +23,9 @@ from toolbox.models import (
     Event,
     Job,
     JobState,
+    Kit,
     Submission,
+    Workshop,
     utcnow,
 )
 
@@ -31,14 +33,19 @@ log = logging.getLogger(__name__)
 
 
 def create_submission(
-    instrument: Instrument, payload: dict, email: str | None = None
+    instrument: Instrument,
+    payload: dict,
+    email: str | None = None,
+    workshop: Workshop | None = None,
 ) -> Submission:
-    """Store the submission and its job in one transaction, then enqueue the job id."""
+    """Store the submission and its job in one transaction, then enqueue the job id.
+    `workshop`: made through that workshop's participant link."""
     submission = Submission(
         instrument=instrument.slug,
         payload_json=json.dumps(payload, ensure_ascii=False),
         short_name=instrument.short_name(payload)[:200],
         job=Job(),
+        workshop_id=workshop.id if workshop else None,
     )
     submission.events.append(Event(kind="job", state=JobState.QUEUED))
     if email:
@@ -149,5 +156,19 @@ def delete_submission(submission: Submission, deleted_by: int | None) -> None:
             submission_id=submission.id, instrument=submission.instrument, deleted_by=deleted_by
         )
     )
+    if submission.workshop_id is not None:
+        # The workshop's kit holds copies of the documents: it goes too (can be rebuilt).
+        Kit.query.filter_by(workshop_id=submission.workshop_id).delete()
     db.session.delete(submission)
     db.session.commit()
+    scrub_deleted_data()
+
+
+def scrub_deleted_data() -> None:
+    """Deleted personal data must not linger on disk. SQLite keeps deleted bytes in the
+    write-ahead log until a checkpoint: fold it into the database file (whose freed pages
+    `secure_delete` zeroes) and empty it. (PostgreSQL frees rows at VACUUM, which
+    autovacuum runs; see docs/DEPLOYMENT.md.)"""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()

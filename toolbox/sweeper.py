@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from toolbox.delivery import enqueue_email
 from toolbox.extensions import db
 from toolbox.jobs import HARD_TIME_LIMIT
-from toolbox.models import Draft, EmailState, Event, Job, JobState, Submission, utcnow
-from toolbox.submissions import enqueue, record_event
+from toolbox.models import Draft, EmailState, Event, Job, JobState, Kit, Submission, utcnow
+from toolbox.submissions import enqueue, record_event, scrub_deleted_data
 
 QUEUED_GRACE = timedelta(seconds=30)  # a queued job older than this has lost its message
 RUNNING_TIMEOUT = timedelta(seconds=HARD_TIME_LIMIT + 30)  # longer: its worker is gone
@@ -99,12 +99,17 @@ def _sweep_emails(now: datetime) -> int:
 
 def purge(now: datetime | None = None) -> dict[str, int]:
     """Delete submissions (with documents and events) and drafts older than the
-    retention period."""
+    retention period, and workshop kits built that long ago or holding such a submission
+    (a kit keeps copies of the documents)."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["TOOLBOX_RETENTION_DAYS"])
     old = db.session.scalars(select(Submission).where(Submission.created_at < cutoff)).all()
     for submission in old:
         db.session.delete(submission)
     drafts = db.session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
+    kits = db.session.execute(
+        delete(Kit).where(or_(Kit.built_at < cutoff, Kit.oldest_submission_at < cutoff))
+    ).rowcount
     db.session.commit()
-    return {"submissions": len(old), "drafts": drafts}
+    scrub_deleted_data()
+    return {"submissions": len(old), "drafts": drafts, "kits": kits}

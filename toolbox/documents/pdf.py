@@ -6,11 +6,15 @@ no other local file, no network, no redirects.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import FileSystemLoader
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -18,6 +22,35 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from toolbox.documents.templating import document_environment
 
 PDF_MEDIA_TYPE = "application/pdf"
+
+_LONG_RUN = re.compile(r"\S{120,}")  # longer than any link we print: those stay intact
+_BREAK_EVERY = 30
+
+
+def break_long_words(value):
+    """Let very long words (pasted links, codes) wrap: WeasyPrint lays out a word without
+    break opportunities in quadratic time, minutes for 5 000 characters. An invisible
+    zero-width space every 30 characters gives it places to break; never inside a
+    character sequence (combining marks, emoji joiners and modifiers stay attached)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and _LONG_RUN.search(value):
+        return _LONG_RUN.sub(lambda m: _with_breaks(m.group()), value)
+    return value
+
+
+def _with_breaks(word: str) -> str:
+    out, run = [], 0
+    for prev, char in zip(" " + word[:-1], word, strict=True):
+        if run >= _BREAK_EVERY and _starts_cluster(char) and prev != "\u200d":
+            out.append("\u200b")
+            run = 0
+        out.append(char)
+        run += 1
+    return "".join(out)
+
+
+def _starts_cluster(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LNPS" and category != "Sk" and not "\ufe00" <= char <= "\ufe0f"
 
 
 class AssetFetcher(URLFetcher):
@@ -41,12 +74,26 @@ class AssetFetcher(URLFetcher):
         raise ValueError(f"Adresse nicht erlaubt: {url[:80]}")
 
 
+class _NoTypedText(logging.Filter):
+    """WeasyPrint logs each character no font has, one by one: typed text (a name in a
+    script without a font) must not reach the logs that way."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(".notdef glyph")
+
+
+_NO_TYPED_TEXT = _NoTypedText()
+
+
 class PdfRenderer:
     """Holds what is expensive to build once: the Jinja environment, fonts, parsed CSS."""
 
     def __init__(self, html_dir: Path):
+        logging.getLogger("weasyprint").addFilter(_NO_TYPED_TEXT)  # once: filters are a set
         self.html_dir = html_dir.resolve()
-        self.env = document_environment(FileSystemLoader(str(self.html_dir)))
+        self.env = document_environment(
+            FileSystemLoader(str(self.html_dir)), finalize=break_long_words
+        )
         self.fetcher = AssetFetcher(self.html_dir / "assets")
         self.fonts = FontConfiguration()
         self.css = CSS(

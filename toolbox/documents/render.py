@@ -56,7 +56,8 @@ class Renderer:
             return self.render_blank(instrument, today)
         payload = sanitize_value(payload)
         ctx = display_context(instrument, payload, today)
-        title = f"{instrument.document_title} – {ctx['short_name']}".rstrip(" –")
+        # One line: it becomes the DOCX/PDF title and the calendar's name (no line breaks).
+        title = " ".join(f"{instrument.document_title} – {ctx['short_name']}".split()).rstrip(" –")
         out = []
         for fmt in instrument.formats:
             if fmt == "docx":
@@ -82,6 +83,16 @@ class Renderer:
                 ("pdf", self.pdf.render_pdf("_blank.html", ctx)),
             )
         ]
+
+
+def warm_up(renderer: Renderer, instruments) -> None:
+    """Compile every template and render one document, so the first real job of a fresh
+    worker process is not the one that pays for WeasyPrint's start (see PERFORMANCE.md)."""
+    for instrument in instruments:
+        renderer.pdf.env.get_template(f"{instrument.slug}.html")
+    first = next(iter(instruments), None)
+    if first is not None:
+        renderer.render(first, {}, blank=True)
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,8 @@ import datetime as dt
 import decimal
 from functools import cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -43,11 +45,11 @@ from toolbox.instruments.base import (
     Field,
     Instrument,
 )
-from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata
+from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
 
-MSG_REQUIRED = "Bitte ausfüllen."
-MSG_CHOOSE = "Bitte auswählen."
-MSG_CONFIRM = "Bitte bestätigen."
+MSG_REQUIRED = _l("Bitte ausfüllen.")
+MSG_CHOOSE = _l("Bitte auswählen.")
+MSG_CONFIRM = _l("Bitte bestätigen.")
 
 
 # --- fields with German messages -------------------------------------------------------
@@ -70,30 +72,33 @@ class _GermanParse:
 
 
 class GermanDateField(_GermanParse, DateField):
-    parse_message = "Bitte ein gültiges Datum angeben, z. B. 22.11.2026."
+    parse_message = _l("Bitte ein gültiges Datum angeben, z. B. 22.11.2026.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
 
 
 class GermanTimeField(_GermanParse, TimeField):
-    parse_message = "Bitte eine gültige Uhrzeit angeben, z. B. 18:00."
+    parse_message = _l("Bitte eine gültige Uhrzeit angeben, z. B. 18:00.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
 class GermanIntegerField(_GermanParse, IntegerField):
-    parse_message = "Bitte eine ganze Zahl angeben."
+    parse_message = _l("Bitte eine ganze Zahl angeben.")
 
 
 class GermanDecimalField(_GermanParse, DecimalField):
-    parse_message = "Bitte einen Betrag angeben, z. B. 15,50."
+    parse_message = _l("Bitte einen Betrag angeben, z. B. 15,50.")
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
             valuelist = [valuelist[0].replace(",", ".")]  # "15,50" is how Germans write it
         super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():  # "NaN", "Infinity", "sNaN"
+            self.data = None
+            raise ValueError(self.parse_message)
 
 
 class ChoiceField(SelectField):
@@ -103,7 +108,7 @@ class ChoiceField(SelectField):
         if self.data in (None, ""):
             return
         if self.data not in {c.value for c in self.choices}:
-            raise ValidationError("Bitte eine der angebotenen Möglichkeiten wählen.")
+            raise ValidationError(_("Bitte eine der angebotenen Möglichkeiten wählen."))
 
 
 class MultiChoiceField(SelectMultipleField):
@@ -112,7 +117,7 @@ class MultiChoiceField(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {c.value for c in self.choices}
         if any(v not in allowed for v in self.data or ()):
-            raise ValidationError("Bitte nur die angebotenen Möglichkeiten wählen.")
+            raise ValidationError(_("Bitte nur die angebotenen Möglichkeiten wählen."))
 
 
 # --- validators ---------------------------------------------------------------------------
@@ -120,20 +125,20 @@ class MultiChoiceField(SelectMultipleField):
 
 def no_lone_surrogates(form, field):
     if isinstance(field.data, str) and has_lone_surrogate(field.data):
-        raise ValidationError("Der Text enthält ein ungültiges Zeichen.")
+        raise ValidationError(_("Der Text enthält ein ungültiges Zeichen."))
 
 
 def max_lines(limit: int):
     def check(form, field):
         if isinstance(field.data, str) and field.data.count("\n") >= limit:
-            raise ValidationError(f"Bitte höchstens {limit} Zeilen eingeben.")
+            raise ValidationError(_("Bitte höchstens %(limit)s Zeilen eingeben.", limit=limit))
 
     return check
 
 
 def single_address(form, field):
     if field.data and any(c in field.data for c in ",;\r\n "):
-        raise ValidationError("Bitte genau eine E-Mail-Adresse angeben.")
+        raise ValidationError(_("Bitte genau eine E-Mail-Adresse angeben."))
 
 
 def _clean(value):
@@ -160,11 +165,15 @@ def _number_range(f: Field) -> list:
     if f.range_message:
         message = f.range_message
     elif f.min_value is not None and f.max_value is not None:
-        message = f"Bitte einen Wert von {f.min_value:g} bis {f.max_value:g} angeben."
+        message = _l(
+            "Bitte einen Wert von %(min)s bis %(max)s angeben.",
+            min=f"{f.min_value:g}",
+            max=f"{f.max_value:g}",
+        )
     elif f.min_value is not None:
-        message = f"Bitte mindestens {f.min_value:g} angeben."
+        message = _l("Bitte mindestens %(min)s angeben.", min=f"{f.min_value:g}")
     else:
-        message = f"Bitte höchstens {f.max_value:g} angeben."
+        message = _l("Bitte höchstens %(max)s angeben.", max=f"{f.max_value:g}")
     return [NumberRange(min=f.min_value, max=f.max_value, message=message)]
 
 
@@ -181,7 +190,10 @@ def make_field(f: Field):
             validators=[
                 *_presence(f),
                 no_lone_surrogates,
-                Length(max=TEXT_MAX_CHARS, message=f"Höchstens {TEXT_MAX_CHARS} Zeichen."),
+                Length(
+                    max=TEXT_MAX_CHARS,
+                    message=_l("Höchstens %(count)s Zeichen.", count=TEXT_MAX_CHARS),
+                ),
             ],
             filters=text_filters,
             **kw,
@@ -191,7 +203,10 @@ def make_field(f: Field):
             validators=[
                 *_presence(f),
                 no_lone_surrogates,
-                Length(max=TEXTAREA_MAX_CHARS, message=f"Höchstens {TEXTAREA_MAX_CHARS} Zeichen."),
+                Length(
+                    max=TEXTAREA_MAX_CHARS,
+                    message=_l("Höchstens %(count)s Zeichen.", count=TEXTAREA_MAX_CHARS),
+                ),
                 max_lines(TEXTAREA_MAX_LINES),
             ],
             filters=[_clean, lambda v: v.strip("\n ") if isinstance(v, str) else v],
@@ -202,7 +217,7 @@ def make_field(f: Field):
             validators=[
                 *_presence(f),
                 single_address,
-                Email(message="Bitte eine gültige E-Mail-Adresse angeben."),
+                Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
             ],
             filters=[_strip],
             **kw,
@@ -242,9 +257,9 @@ class InstrumentForm(FlaskForm):
     instrument: Instrument
     email_spec = Field(
         "email",
-        "Dokumente per E-Mail an",
+        _l("Dokumente per E-Mail an"),
         "email",
-        help="Freiwillig. Wir schicken Ihnen die fertigen Dokumente an diese Adresse.",
+        help=_l("Freiwillig. Wir schicken Ihnen die fertigen Dokumente an diese Adresse."),
     )
     email = StringField(
         email_spec.label,
@@ -252,8 +267,8 @@ class InstrumentForm(FlaskForm):
         validators=[
             Optional(),
             single_address,
-            Length(max=254, message="Die Adresse ist zu lang."),
-            Email(message="Bitte eine gültige E-Mail-Adresse angeben."),
+            Length(max=254, message=_l("Die Adresse ist zu lang.")),
+            Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
         ],
         filters=[_strip],
     )
@@ -261,10 +276,21 @@ class InstrumentForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra_errors: dict[str, list[str]] = {}
+        # WTForms silently drops rows beyond max_entries; count them to say so instead.
+        formdata = kwargs.get("formdata")
+        self._too_many_rows = [
+            f
+            for f in self.instrument.fields
+            if f.type == "list"
+            and formdata is not None
+            and len(row_indices(formdata, f.name)) > f.max_entries
+        ]
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         payload = to_payload(self)
+        for f in self._too_many_rows:
+            self.add_error(f.name, _("Höchstens %(max)s Zeilen sind möglich.", max=f.max_entries))
         for f in self.instrument.fields:
             if f.type == "list":
                 rows = sum(
@@ -352,12 +378,12 @@ def flat_errors(form: InstrumentForm) -> dict[str, list[str]]:
             for sub in field.form:
                 walk(sub)
         elif field.errors:
-            errors[field.name] = list(field.errors)
+            errors[field.name] = [str(m) for m in field.errors]  # lazy → the request's language
 
     for field in form:
         walk(field)
     for name, messages in getattr(form, "extra_errors", {}).items():
-        errors.setdefault(name, []).extend(messages)
+        errors.setdefault(name, []).extend(str(m) for m in messages)
     return errors
 
 
@@ -372,7 +398,7 @@ def validated_form(
         if isinstance(email, str):
             formdata.add("email", email)
         else:
-            errors["email"] = ["Bitte eine E-Mail-Adresse als Text angeben."]
+            errors["email"] = [_("Bitte eine E-Mail-Adresse als Text angeben.")]
     if errors:
         return None, errors
     form = form_class(instrument)(
@@ -385,8 +411,8 @@ def validated_form(
 
 def _at_least_rows(count: int) -> str:
     if count == 1:
-        return "Bitte mindestens eine Zeile ausfüllen."
-    return f"Bitte mindestens {count} Zeilen ausfüllen."
+        return _("Bitte mindestens eine Zeile ausfüllen.")
+    return _("Bitte mindestens %(count)s Zeilen ausfüllen.", count=count)
 
 
 def with_spare_rows(form: InstrumentForm) -> InstrumentForm:

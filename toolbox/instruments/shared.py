@@ -31,8 +31,23 @@ def shared_values(instrument: Instrument, payload: dict) -> dict[str, str]:
 
 
 def prefill(target: Instrument, values: dict[str, str]) -> MultiDict:
-    """Form data for `target` with every field whose concept has a value."""
-    data = {f.name: values[f.shares] for f in target.fields if f.shares and f.shares in values}
+    """Form data for `target` with every field whose concept has a value. Form data
+    replaces a form's defaults, so the defaults (a checkbox ticked by default, a preset
+    choice) are written into it too; empty when there is nothing to carry over."""
+    data = MultiDict(
+        {f.name: values[f.shares] for f in target.fields if f.shares and f.shares in values}
+    )
     if target.imports is not None:
         data.update(target.imports(values))
-    return MultiDict(data)
+    if not data:
+        return data
+    for f in target.fields:
+        if f.name in data or not f.default:
+            continue
+        if f.type == "boolean":
+            data[f.name] = "y"
+        elif f.type == "multichoice":
+            data.setlist(f.name, list(f.default))
+        elif f.type != "list":
+            data[f.name] = str(f.default)
+    return data

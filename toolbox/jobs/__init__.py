@@ -11,16 +11,20 @@ from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
 # long task would be delivered twice.
 SOFT_TIME_LIMIT = 60
 HARD_TIME_LIMIT = 90
+# A pool process that grew beyond this (KiB) after a task is replaced by a fresh one, so
+# one pathological document cannot keep a worker's memory high.
+MAX_MEMORY_PER_CHILD = 512 * 1024
 
 
-def broker_settings(url: str) -> dict:
+def broker_settings(url: str, visibility_timeout: int | None = None) -> dict:
     """Celery settings for a broker URL; `sqla+…` URLs use the embedded transport."""
     if url.startswith("sqla+"):
         return {"broker_url": url.removeprefix("sqla+"), "broker_transport": EMBEDDED_TRANSPORT}
     options = {}
     if url.startswith("redis"):
         # Above the hard time limit, or Redis would hand a long task to a second worker.
-        options = {"visibility_timeout": HARD_TIME_LIMIT * 10}
+        # (Tests set a short one to provoke exactly that: TOOLBOX_BROKER_VISIBILITY_TIMEOUT.)
+        options = {"visibility_timeout": visibility_timeout or HARD_TIME_LIMIT * 10}
     return {"broker_url": url, "broker_transport_options": options}
 
 
@@ -33,7 +37,10 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(
         {
-            **broker_settings(app.config["TOOLBOX_BROKER_URL"]),
+            **broker_settings(
+                app.config["TOOLBOX_BROKER_URL"],
+                app.config.get("TOOLBOX_BROKER_VISIBILITY_TIMEOUT"),
+            ),
             "broker_connection_retry_on_startup": True,
             "task_ignore_result": True,
             "task_serializer": "json",
@@ -44,6 +51,7 @@ def celery_init_app(app: Flask) -> Celery:
             "task_soft_time_limit": SOFT_TIME_LIMIT,
             "task_time_limit": HARD_TIME_LIMIT,
             "worker_max_tasks_per_child": 500,
+            "worker_max_memory_per_child": MAX_MEMORY_PER_CHILD,
             "worker_hijack_root_logger": False,
             "imports": ["toolbox.jobs.tasks"],
             # Run by `celery beat` (Procfile `beat:`), once for all workers.

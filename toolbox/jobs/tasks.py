@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
+import traceback
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 
 from toolbox.delivery import claim_email, deliver, enqueue_email, mark_sent, release_claim
 from toolbox.documents.render import get_renderer
 from toolbox.extensions import db
 from toolbox.instruments.registry import get_instrument
+from toolbox.jobs import SOFT_TIME_LIMIT
+from toolbox.kit_builds import (
+    KIT_HARD_TIME_LIMIT,
+    KIT_SOFT_TIME_LIMIT,
+    build_workshop_kit,
+    claim_kit,
+    fail_kit,
+    finish_kit,
+    record_progress,
+)
 from toolbox.mail import PermanentMailError, TransientMailError
-from toolbox.models import EmailState, Job, Submission
+from toolbox.models import EmailState, Job, Kit, Submission
 from toolbox.submissions import claim_job, fail_job, finish_job
 from toolbox.sweeper import purge, sweep
 
@@ -29,13 +44,21 @@ def render_job(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     submission = job.submission
     instrument = get_instrument(submission.instrument)
+    _fault_injection(submission.instrument)
     try:
         renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
         documents = renderer.render(instrument, submission.payload)
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        fail_job(job_id, f"Zeitlimit: Die Erstellung dauerte länger als {SOFT_TIME_LIMIT} s.")
+        log.error("job %s failed: soft time limit", job_id)
+        return
     except Exception as exc:  # noqa: BLE001 - any render error is recorded on the job
-        log.exception("job %s failed", job_id)
         db.session.rollback()
         fail_job(job_id, f"{type(exc).__name__}: {exc}")
+        # The message may quote what was typed: it is on the job, the log gets the place.
+        stack = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("job %s failed with %s:\n%s", job_id, type(exc).__name__, stack)
         return
     if finish_job(job, documents):
         log.info("job %s done: %d documents", job_id, len(documents))
@@ -71,7 +94,9 @@ def send_documents(self, submission_id: int) -> None:
         )
         if final:
             return
-        raise
+        # Celery logs the reason of a retry; a server's reply may quote the address, so
+        # the reason is generic here (the reply itself is on the submission).
+        raise TransientMailError("Zustellung vorübergehend fehlgeschlagen") from None
     except PermanentMailError as exc:
         release_claim(submission_id, str(exc), final=True)
         log.warning("email of submission %s refused permanently", submission_id)
@@ -90,3 +115,43 @@ def sweep_task() -> None:
 @shared_task(ignore_result=True)
 def purge_task() -> None:
     log.info("retention purge: %s", purge())
+
+
+def _fault_injection(slug: str) -> None:
+    """Test hooks for tests/test_faults.py, read from the environment; never set in
+    production. TOOLBOX_TEST_RENDER_DELAY (seconds) holds the render after the claim, so a
+    test can kill or stop the worker mid-task; TOOLBOX_TEST_RENDER_CRASH=<slug> makes a
+    render of that instrument kill its own process (a poison job)."""
+    delay = os.environ.get("TOOLBOX_TEST_RENDER_DELAY")
+    if delay:
+        time.sleep(float(delay))
+    if os.environ.get("TOOLBOX_TEST_RENDER_CRASH") == slug:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@shared_task(
+    ignore_result=True, soft_time_limit=KIT_SOFT_TIME_LIMIT, time_limit=KIT_HARD_TIME_LIMIT
+)
+def build_kit_task(kit_id: int) -> None:
+    if not claim_kit(kit_id):
+        log.info("kit %s already claimed or finished; nothing to do", kit_id)
+        return
+    kit = db.session.get(Kit, kit_id)
+    try:
+        built, contents = build_workshop_kit(
+            kit.workshop, progress=lambda percent, step: record_progress(kit_id, percent, step)
+        )
+    except SoftTimeLimitExceeded:
+        db.session.rollback()
+        fail_kit(kit_id, f"Zeitlimit: Die Erstellung dauerte länger als {KIT_SOFT_TIME_LIMIT} s.")
+        log.error("kit %s failed: soft time limit", kit_id)
+        return
+    except Exception as exc:  # noqa: BLE001 - any build error is recorded on the kit
+        db.session.rollback()
+        fail_kit(kit_id, f"{type(exc).__name__}: {exc}")
+        # The message may quote submitted text: it is on the kit, the log gets the place.
+        stack = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("kit %s failed with %s:\n%s", kit_id, type(exc).__name__, stack)
+        return
+    if finish_kit(kit_id, built, contents):
+        log.info("kit %s done: %d files, %d bytes", kit_id, len(built.files), len(built.content))

@@ -4,6 +4,13 @@
 // complete as served; reloading shows the current state.
 (function () {
   "use strict";
+  // Texts in the page's language, from <body data-messages> (toolbox/web/i18n.py).
+  var MESSAGES = JSON.parse(document.body.dataset.messages || "{}");
+  function text(key, values) {
+    return (MESSAGES[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
   var INTERVAL = 2000;
   var live = document.getElementById("live-status");
   var list = document.getElementById("dashboard-live");
@@ -67,7 +74,7 @@
       var emailCell = row.querySelector("[data-col=email]");
       emailCell.textContent = "";
       emailCell.appendChild(email);
-      changes.push("E-Mail " + data.email_label);
+      changes.push(text("dashboard.email", { label: data.email_label }));
     }
     setText(row.querySelector("[data-col=queue_wait]"), data.queue_wait);
     setText(row.querySelector("[data-col=render_time]"), data.render_time);
@@ -83,7 +90,7 @@
     var fresh = document.getElementById("new-submissions");
     if (fresh && fresh.hidden && data.newest_id > Number(root.dataset.newestId)) {
       fresh.hidden = false;
-      messages.push("Neue Einreichungen sind eingegangen.");
+      messages.push(text("dashboard.new"));
     }
     announce(messages.join(" "));
   }
@@ -95,7 +102,7 @@
       root.dataset.state = row.state;
       root.dataset.emailState = row.email_state;
       document.getElementById("detail-changed").hidden = false;
-      announce("Neuer Stand: " + row.state_label + ", E-Mail " + row.email_label + ".");
+      announce(text("dashboard.changed", { state: row.state_label, email: row.email_label }));
     }
   }
 
@@ -118,7 +125,7 @@
       .then(function (response) {
         if (response.status === 401) {
           stopped = true;
-          announce("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.");
+          announce(text("session.expired"));
           return null;
         }
         if (!response.ok) throw new Error(String(response.status));

@@ -2,6 +2,13 @@
 // the form and the server does it (action=add:<list> / remove:<list>:<index>).
 (function () {
   "use strict";
+  // Texts in the page's language, from <body data-messages> (toolbox/web/i18n.py).
+  var MESSAGES = JSON.parse(document.body.dataset.messages || "{}");
+  function text(key, values) {
+    return (MESSAGES[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
+      return name in values ? String(values[name]) : all;
+    });
+  }
 
   function rowsOf(list) {
     return Array.prototype.filter.call(list.children, function (el) {
@@ -69,11 +76,11 @@
     event.preventDefault();
     var rows = rowsOf(list);
     var notice = list.querySelector(".row-notice");
-    var label = list.dataset.rowLabel || "Zeile";
+    var label = list.dataset.rowLabel;
     if (parts[0] === "add") {
       var max = parseInt(list.dataset.max, 10);
       if (rows.length >= max) {
-        notice.textContent = "Höchstens " + max + " Zeilen sind möglich.";
+        notice.textContent = text("rows.max", { max: max });
         return;
       }
       var last = rows[rows.length - 1];
@@ -83,7 +90,7 @@
       last.after(row);
       clear(row);
       renumber(list);
-      notice.textContent = label + " " + rowsOf(list).length + " hinzugefügt.";
+      notice.textContent = text("rows.added", { label: label, number: rowsOf(list).length });
       row.querySelector("input, select, textarea").focus();
     } else {
       var current = button.closest("fieldset.row");
@@ -93,11 +100,27 @@
         current.remove();
       }
       renumber(list);
-      notice.textContent = label + " entfernt.";
+      notice.textContent = text("rows.removed", { label: label });
       list.querySelector(".add-row").focus();
     }
   });
 
   var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    // A link in the summary moves the keyboard focus to its field; for a group of choices
+    // (a fieldset cannot take focus) to the chosen or first choice. Its label stays in view.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!target) return;
+      var control = target.matches("input, select, textarea")
+        ? target
+        : target.querySelector("input:checked") || target.querySelector("input, select, textarea");
+      if (!control) return;
+      event.preventDefault();
+      (target.closest(".field") || target).scrollIntoView();
+      control.focus({ preventScroll: true });
+    });
+  }
 })();

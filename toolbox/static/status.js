@@ -5,23 +5,11 @@
   "use strict";
   var box = document.getElementById("status-box");
   if (!box) return;
-  var LABELS = {
-    queued: "In Warteschlange",
-    running: "Wird erstellt",
-    done: "Fertig",
-    failed: "Fehlgeschlagen"
-  };
-  var DETAILS = {
-    queued: "Ihre Dokumente werden gleich erstellt.",
-    running: "Ihre Dokumente werden gerade erstellt.",
-    done: "Ihre Dokumente sind fertig.",
-    failed: "Beim Erstellen ist ein Fehler aufgetreten."
-  };
-  var EMAIL_LABELS = {
-    pending: "Die Dokumente werden per E-Mail geschickt.",
-    sent: "Die E-Mail wurde verschickt.",
-    failed: "Die E-Mail konnte nicht zugestellt werden."
-  };
+  // Texts in the page's language, from <body data-messages> (toolbox/web/i18n.py).
+  var MESSAGES = JSON.parse(document.body.dataset.messages || "{}");
+  function text(key, fallback) {
+    return MESSAGES[key] || fallback;
+  }
   var status = document.getElementById("status");
   var detail = document.getElementById("status-detail");
   var list = document.getElementById("documents");
@@ -33,7 +21,7 @@
       var a = document.createElement("a");
       a.href = doc.url;
       a.setAttribute("download", "");
-      a.textContent = doc.format.toUpperCase() + " herunterladen";
+      a.textContent = text("download", "{format}").replace("{format}", doc.format.toUpperCase());
       var info = document.createElement("span");
       info.className = "hint";
       info.textContent = " " + doc.filename + ", " + Math.round(doc.size / 1024) + " KB";
@@ -46,15 +34,15 @@
   function update(data) {
     if (data.state !== box.dataset.state) {
       box.dataset.state = data.state;
-      status.textContent = LABELS[data.state] || data.state;
+      status.textContent = text("state." + data.state, data.state);
       status.className = "state state-" + data.state;
-      detail.textContent = DETAILS[data.state] + (data.error ? " " + data.error : "");
+      detail.textContent = text("detail." + data.state, "") + (data.error ? " " + data.error : "");
     }
     if (data.state === "done") showDocuments(data.documents);
     var emailStatus = document.getElementById("email-status");
     if (emailStatus && data.email.state !== box.dataset.emailState) {
       box.dataset.emailState = data.email.state;
-      emailStatus.textContent = EMAIL_LABELS[data.email.state] || data.email.state;
+      emailStatus.textContent = text("email." + data.email.state, data.email.state);
     }
     var settled = data.email.state !== "pending";
     return (data.state === "done" && settled) || data.state === "failed";

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -20,28 +22,32 @@ from toolbox.accounts import (
 from toolbox.extensions import db
 from toolbox.models import User
 from toolbox.web.auth import SessionUser, admin_required
+from toolbox.web.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/dashboard/konten")
 
-_PASSWORD_HINT = f"Mindestens {MIN_PASSWORD_LENGTH} Zeichen."
+_PASSWORD_HINT = _l("Mindestens %(count)s Zeichen.", count=MIN_PASSWORD_LENGTH)
 
 
 def _password_fields():
     password = PasswordField(
-        "Passwort",
+        _l("Passwort"),
         description=_PASSWORD_HINT,
         validators=[
-            InputRequired("Bitte ein Passwort angeben."),
+            InputRequired(_l("Bitte ein Passwort angeben.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=MAX_PASSWORD_LENGTH,
-                message=f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.",
+                message=_l(
+                    "Das Passwort muss mindestens %(count)s Zeichen lang sein.",
+                    count=MIN_PASSWORD_LENGTH,
+                ),
             ),
         ],
     )
     confirm = PasswordField(
-        "Passwort wiederholen",
-        validators=[EqualTo("password", "Die beiden Passwörter stimmen nicht überein.")],
+        _l("Passwort wiederholen"),
+        validators=[EqualTo("password", _l("Die beiden Passwörter stimmen nicht überein."))],
     )
     return password, confirm
 
@@ -52,14 +58,14 @@ class PasswordForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     email = StringField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         validators=[
-            InputRequired("Bitte die E-Mail-Adresse angeben."),
-            Length(max=254, message="Die E-Mail-Adresse ist zu lang."),
+            InputRequired(_l("Bitte die E-Mail-Adresse angeben.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
         ],
     )
     password, confirm = _password_fields()
-    is_admin = BooleanField("Administration (sieht alle Einreichungen und verwaltet Konten)")
+    is_admin = BooleanField(_l("Administration (sieht alle Einreichungen und verwaltet Konten)"))
 
 
 def _user_or_404(user_id: int) -> User:
@@ -82,9 +88,9 @@ def accounts():
         try:
             user = create_user(form.email.data, form.password.data, is_admin=form.is_admin.data)
         except AccountError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors.append(translated(str(exc)))
         else:
-            flash(f"Das Konto {user.email} wurde angelegt.", "success")
+            flash(_("Das Konto %(email)s wurde angelegt.", email=user.email), "success")
             return _back()
     if form.is_submitted():
         status = 422
@@ -97,10 +103,10 @@ def accounts():
 def deactivate_account(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        flash("Sie können Ihr eigenes Konto nicht deaktivieren.", "error")
+        flash(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "error")
     else:
         deactivate(user)
-        flash(f"Das Konto {user.email} ist deaktiviert.", "success")
+        flash(_("Das Konto %(email)s ist deaktiviert.", email=user.email), "success")
     return _back()
 
 
@@ -109,7 +115,7 @@ def deactivate_account(user_id: int):
 def reactivate_account(user_id: int):
     user = _user_or_404(user_id)
     reactivate(user)
-    flash(f"Das Konto {user.email} ist wieder aktiv.", "success")
+    flash(_("Das Konto %(email)s ist wieder aktiv.", email=user.email), "success")
     return _back()
 
 
@@ -122,7 +128,7 @@ def reset_password(user_id: int):
         set_password(user, form.password.data)
         if user.id == current_user.id:
             login_user(SessionUser(user))  # sessions are bound to the password: keep this one
-        flash(f"Das Passwort von {user.email} wurde geändert.", "success")
+        flash(_("Das Passwort von %(email)s wurde geändert.", email=user.email), "success")
         return _back()
     status = 422 if form.is_submitted() else 200
     return render_template("dashboard/password.html", form=form, user=user), status

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from toolbox.delivery import request_resend
+from toolbox.extensions import limiter
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.models import Submission
 from toolbox.submissions import create_submission
+from toolbox.web.instruments import submit_limit
 from toolbox.web.openapi import openapi_document
 from toolbox.web.submissions import submission_or_404
 
@@ -26,8 +28,12 @@ def openapi():
 
 
 @bp.post("/submissions")
+@limiter.limit(submit_limit)
 def submit():
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting thousands deep: no form looks like that
+        body = None
     if not isinstance(body, dict):
         return _bad({"_body": ["Bitte ein JSON-Objekt senden."]})
     unknown = set(body) - {"instrument", "data", "email"}

@@ -26,6 +26,8 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -37,7 +39,7 @@ from toolbox.models import User
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv."
+LOGIN_FAILED = _l("E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv.")
 
 
 def _fingerprint(password_hash: str) -> str:
@@ -89,7 +91,8 @@ def _setup(state) -> None:
     state.app.session_interface = IdleSessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+    login_manager.localize_callback = str  # the lazy message in the request's language
     login_manager.login_message_category = "info"
 
 
@@ -108,17 +111,17 @@ def admin_required(view):
 
 class LoginForm(FlaskForm):
     email = StringField(
-        "E-Mail-Adresse",
+        _l("E-Mail-Adresse"),
         validators=[
-            InputRequired("Bitte die E-Mail-Adresse angeben."),
-            Length(max=254, message="Die E-Mail-Adresse ist zu lang."),
+            InputRequired(_l("Bitte die E-Mail-Adresse angeben.")),
+            Length(max=254, message=_l("Die E-Mail-Adresse ist zu lang.")),
         ],
     )
     password = PasswordField(
-        "Passwort",
+        _l("Passwort"),
         validators=[
-            InputRequired("Bitte das Passwort angeben."),
-            Length(max=MAX_PASSWORD_LENGTH, message="Das Passwort ist zu lang."),
+            InputRequired(_l("Bitte das Passwort angeben.")),
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("Das Passwort ist zu lang.")),
         ],
     )
 
@@ -157,7 +160,7 @@ def login():
                 return redirect(next_url, code=303)
             error = LOGIN_FAILED
         elif form.csrf_token.errors:
-            error = "Die Sitzung ist abgelaufen. Bitte melden Sie sich noch einmal an."
+            error = _("Die Sitzung ist abgelaufen. Bitte melden Sie sich noch einmal an.")
         status = 400 if form.csrf_token.errors else 200
         return render_template("auth/login.html", form=form, error=error), status
     return render_template("auth/login.html", form=form, error=error)
@@ -167,5 +170,5 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("Sie sind abgemeldet.", "info")
+    flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("auth.login"), code=303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
@@ -32,10 +33,10 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 PER_PAGE = 25
 MAX_POLLED_IDS = 100
 EMAIL_LABELS = {
-    "none": "keine",
-    "pending": "ausstehend",
-    "sent": "gesendet",
-    "failed": "fehlgeschlagen",
+    "none": _l("keine"),
+    "pending": _l("ausstehend"),
+    "sent": _l("gesendet"),
+    "failed": _l("fehlgeschlagen"),
 }
 # Documents without their bytes: the list never needs the content.
 _DOCUMENT_COLUMNS = (

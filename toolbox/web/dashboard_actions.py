@@ -7,11 +7,10 @@ page of its own, so it works without JavaScript.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
 from toolbox.delivery import request_resend
-from toolbox.extensions import db
 from toolbox.submissions import delete_submission, retry_job
 from toolbox.web.dashboard import submission_or_404
 
@@ -27,9 +26,9 @@ def _back(submission_id: int):
 def retry(submission_id: int):
     submission = submission_or_404(submission_id)
     if retry_job(submission.job.id):
-        flash("Die Dokumente werden noch einmal erstellt.", "success")
+        flash(_("Die Dokumente werden noch einmal erstellt."), "success")
     else:
-        flash("Nur fehlgeschlagene Aufträge können wiederholt werden.", "error")
+        flash(_("Nur fehlgeschlagene Aufträge können wiederholt werden."), "error")
     return _back(submission_id)
 
 
@@ -38,9 +37,9 @@ def retry(submission_id: int):
 def resend(submission_id: int):
     submission = submission_or_404(submission_id)
     if request_resend(submission):
-        flash("Die E-Mail wird noch einmal gesendet.", "success")
+        flash(_("Die E-Mail wird noch einmal gesendet."), "success")
     else:
-        flash("Für diese Einreichung kann gerade keine E-Mail gesendet werden.", "error")
+        flash(_("Für diese Einreichung kann gerade keine E-Mail gesendet werden."), "error")
     return _back(submission_id)
 
 
@@ -54,17 +53,11 @@ def delete(submission_id: int):
         return render_template(
             "dashboard/delete.html",
             submission=submission,
-            error="Bitte bestätigen Sie, dass die Einreichung endgültig gelöscht werden soll.",
+            error=_("Bitte bestätigen Sie, dass die Einreichung endgültig gelöscht werden soll."),
         ), 400
     delete_submission(submission, deleted_by=current_user.id)
-    _scrub_sqlite()
-    flash(f"Die Einreichung Nr. {submission_id} wurde mit allen Dokumenten gelöscht.", "success")
+    flash(
+        _("Die Einreichung Nr. %(id)s wurde mit allen Dokumenten gelöscht.", id=submission_id),
+        "success",
+    )
     return redirect(url_for("dashboard.index"), code=303)
-
-
-def _scrub_sqlite() -> None:
-    """SQLite keeps deleted bytes in the write-ahead log until a checkpoint: fold it into
-    the database file (whose freed pages `secure_delete` zeroes) and empty it."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.session.commit()

@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, false, or_, true
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, or_, select, true
 from werkzeug.datastructures import MultiDict
 
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.models import EmailState, Job, JobState, Submission
+from toolbox.models import EmailState, Job, JobState, Submission, Workshop
+from toolbox.workshops import workshop_visible_to
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED)
@@ -22,9 +24,11 @@ MAX_QUERY_CHARS = 200
 
 
 def visible_to(user) -> ColumnElement[bool]:
-    """Which submissions an account may see. Admins see all; facilitators see those of
-    their own workshops — workshops do not exist yet, so for now that is none."""
-    return true() if user.is_admin else false()
+    """Which submissions an account may see. Admins see all; facilitators see those made
+    through the workshops they own or co-facilitate."""
+    if user.is_admin:
+        return true()
+    return Submission.workshop_id.in_(select(Workshop.id).where(workshop_visible_to(user)))
 
 
 def day_start_utc(day: dt.date) -> dt.datetime:
@@ -50,6 +54,7 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    workshop: int | None = None
     problems: list[str] = field(default_factory=list)
 
     @classmethod
@@ -59,11 +64,15 @@ class Filters:
         f.state = args.get("state", "") if args.get("state") in JOB_STATES else ""
         f.email = args.get("email", "") if args.get("email") in EMAIL_STATES else ""
         f.q = args.get("q", "").strip()[:MAX_QUERY_CHARS]
-        for name, label in (("from", "Von"), ("to", "Bis")):
+        workshop = args.get("workshop", "")
+        f.workshop = int(workshop) if workshop.isdigit() and len(workshop) < 10 else None
+        for name, label in (("from", _("Von")), ("to", _("Bis"))):
             raw = args.get(name, "").strip()
             value = _date(raw) if raw else None
             if raw and value is None:
-                f.problems.append(f"„{label}“ ist kein gültiges Datum (TT.MM.JJJJ).")
+                f.problems.append(
+                    _("„%(label)s“ ist kein gültiges Datum (TT.MM.JJJJ).", label=label)
+                )
             setattr(f, f"date_{name}", value)
         return f
 
@@ -72,6 +81,8 @@ class Filters:
         out = []
         if self.instrument:
             out.append(Submission.instrument == self.instrument)
+        if self.workshop:
+            out.append(Submission.workshop_id == self.workshop)
         if self.state and with_state:
             out.append(Job.state == self.state)
         if self.email:
@@ -101,6 +112,7 @@ class Filters:
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "q": self.q,
+            "workshop": self.workshop,
         }
         out.update(override)
         return {k: v for k, v in out.items() if v not in ("", None)}

@@ -6,22 +6,24 @@ import json
 from dataclasses import dataclass
 from decimal import InvalidOperation
 
+from flask_babel import lazy_gettext as _l
+
 from toolbox.instruments.base import Field, Instrument
 from toolbox.instruments.values import display_value
 from toolbox.models import Event
 
 EVENT_LABELS = {
-    ("job", "queued"): "In Warteschlange",
-    ("job", "running"): "Erstellung begonnen",
-    ("job", "done"): "Dokumente fertig",
-    ("job", "failed"): "Erstellung fehlgeschlagen",
-    ("email", "pending"): "E-Mail ausstehend",
-    ("email", "sent"): "E-Mail gesendet",
-    ("email", "failed"): "E-Mail fehlgeschlagen",
+    ("job", "queued"): _l("In Warteschlange"),
+    ("job", "running"): _l("Erstellung begonnen"),
+    ("job", "done"): _l("Dokumente fertig"),
+    ("job", "failed"): _l("Erstellung fehlgeschlagen"),
+    ("email", "pending"): _l("E-Mail ausstehend"),
+    ("email", "sent"): _l("E-Mail gesendet"),
+    ("email", "failed"): _l("E-Mail fehlgeschlagen"),
 }
 TRANSPORTS = {
-    "smtp": "über den Mailserver",
-    "outbox": "im Postausgang abgelegt (kein Mailserver eingerichtet)",
+    "smtp": _l("über den Mailserver"),
+    "outbox": _l("im Postausgang abgelegt (kein Mailserver eingerichtet)"),
 }
 
 

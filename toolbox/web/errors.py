@@ -1,17 +1,21 @@
 """German error pages for people, JSON errors for the API."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
-    400: "Die Anfrage war fehlerhaft.",
-    404: "Diese Seite gibt es nicht (mehr). Bitte prüfen Sie den Link.",
-    405: "Diese Aktion ist hier nicht möglich.",
-    413: "Die gesendeten Daten sind zu groß.",
-    429: "Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
-    500: "Es ist ein interner Fehler aufgetreten. Ihre Eingaben sind nicht verloren; "
-    "bitte versuchen Sie es später erneut.",
-    503: "Der Dienst ist gerade nicht erreichbar.",
+    400: _l("Die Anfrage war fehlerhaft."),
+    404: _l("Diese Seite gibt es nicht (mehr). Bitte prüfen Sie den Link."),
+    405: _l("Diese Aktion ist hier nicht möglich."),
+    413: _l("Die gesendeten Daten sind zu groß."),
+    429: _l("Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut."),
+    500: _l(
+        "Es ist ein interner Fehler aufgetreten. Ihre Eingaben sind nicht verloren; "
+        "bitte versuchen Sie es später erneut."
+    ),
+    503: _l("Der Dienst ist gerade nicht erreichbar."),
 }
 
 
@@ -22,7 +26,7 @@ def _wants_json() -> bool:
 def register_error_handlers(app: Flask) -> None:
     def handle(code):
         def handler(error):
-            message = MESSAGES[code]
+            message = str(MESSAGES[code])
             if _wants_json():
                 return jsonify({"error": message}), code
             return render_template("error.html", code=code, message=message), code
@@ -38,5 +42,5 @@ def register_error_handlers(app: Flask) -> None:
         return render_template(
             "error.html",
             code=400,
-            message="Die Sitzung ist abgelaufen. Bitte laden Sie die Seite neu.",
+            message=_("Die Sitzung ist abgelaufen. Bitte laden Sie die Seite neu."),
         ), 400

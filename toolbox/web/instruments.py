@@ -20,16 +20,19 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from toolbox.documents.render import get_renderer
 from toolbox.drafts import discard_draft, draft_formdata, save_draft
-from toolbox.extensions import csrf
+from toolbox.extensions import csrf, limiter
 from toolbox.instruments.formdata import drop_empty_rows, remove_row
 from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.instruments.shared import prefill, shared_values
 from toolbox.models import Draft, Submission
 from toolbox.submissions import create_submission
+from toolbox.web.participants import WORKSHOP_FIELD, closed_page
+from toolbox.workshops import offers, workshop_by_token, workshop_prefill
 
 bp = Blueprint("instruments", __name__)
 
@@ -39,32 +42,61 @@ def index():
     return render_template("index.html", instruments=INSTRUMENTS.values())
 
 
+def submit_limit() -> str:
+    """Every POST counts, row buttons without JavaScript too: telling them apart would
+    mean parsing the body before the size limits are checked."""
+    return current_app.config["TOOLBOX_SUBMIT_RATE_LIMIT"]
+
+
 # CSRF is checked by the form itself (not globally), so an expired token re-shows the
 # form with everything typed kept instead of an error page.
 @bp.route("/instrumente/<slug>", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(submit_limit, methods=["POST"])
 def form(slug: str):
     instrument = get_instrument(slug)
     if instrument is None:
         abort(404)
     form_cls = form_class(instrument)
+    workshop, refusal = _workshop(instrument, request.values.get(WORKSHOP_FIELD))
+    if refusal is not None:
+        return refusal
     if request.method == "GET":
         source = request.args.get("vorlage")
         formdata = _prefill(instrument, source) if source else None
+        if workshop is not None and formdata is None:
+            formdata = workshop_prefill(instrument, workshop)
         return render_template(
-            "form.html", instrument=instrument, form=with_spare_rows(form_cls(formdata=formdata))
+            "form.html",
+            instrument=instrument,
+            form=with_spare_rows(form_cls(formdata=formdata)),
+            workshop=workshop,
         )
 
     action = request.form.get("action", "submit")
     if action.startswith("add:") or action.startswith("remove:"):
-        return _change_rows(instrument, form_cls, action)
+        return _change_rows(instrument, form_cls, action, workshop)
     if action == "draft":
+        form = form_cls(formdata=request.form)
+        if "csrf_token" in form and not form.csrf_token.validate(form):
+            return render_template(
+                "form.html",
+                instrument=instrument,
+                form=with_spare_rows(form),
+                show_errors=True,
+                draft_token=request.form.get("entwurf"),
+                errors={},
+                labels={},
+                workshop=workshop,
+            ), 422
         draft = save_draft(instrument.slug, request.form, request.form.get("entwurf"))
         return redirect(url_for("instruments.draft", token=draft.token, gespeichert=1), code=303)
 
     form = form_cls(formdata=drop_empty_rows(instrument, request.form))
     if form.validate():
-        submission = create_submission(instrument, to_payload(form), email=form.email.data or None)
+        submission = create_submission(
+            instrument, to_payload(form), email=form.email.data or None, workshop=workshop
+        )
         discard_draft(request.form.get("entwurf"))
         return redirect(url_for("submissions.page", token=submission.token), code=303)
     errors = flat_errors(form)
@@ -77,7 +109,21 @@ def form(slug: str):
         draft_token=request.form.get("entwurf"),
         errors=errors,
         labels={name: error_label(instrument, name) for name in errors},
+        workshop=workshop,
     ), 422
+
+
+def _workshop(instrument, token: str | None):
+    """(workshop, refusal): the workshop whose participant link this form was opened
+    from, checked on every request; a closed workshop's refusal page instead."""
+    if not token:
+        return None, None
+    workshop = workshop_by_token(token)
+    if workshop is None or not offers(workshop, instrument.slug):
+        abort(404)
+    if workshop.is_closed():
+        return workshop, closed_page(workshop)
+    return workshop, None
 
 
 def _prefill(instrument, token: str):
@@ -86,7 +132,7 @@ def _prefill(instrument, token: str):
     if source is None or get_instrument(source.instrument) is None:
         abort(404)
     values = shared_values(get_instrument(source.instrument), source.payload)
-    return prefill(instrument, values)
+    return prefill(instrument, values) or None
 
 
 @bp.get("/entwurf/<token>")
@@ -95,13 +141,15 @@ def draft(token: str):
     instrument = get_instrument(draft.instrument) if draft else None
     if instrument is None:
         abort(404)
-    form = with_spare_rows(form_class(instrument)(formdata=draft_formdata(draft)))
+    formdata = draft_formdata(draft)
+    form = with_spare_rows(form_class(instrument)(formdata=formdata))
     return render_template(
         "form.html",
         instrument=instrument,
         form=form,
         draft=draft,
         draft_saved=bool(request.args.get("gespeichert")),
+        workshop=workshop_by_token(formdata.get(WORKSHOP_FIELD)),
     )
 
 
@@ -143,7 +191,7 @@ def instrument_title(slug: str) -> str:
     return instrument.title if instrument else slug
 
 
-def _change_rows(instrument, form_cls, action: str):
+def _change_rows(instrument, form_cls, action: str, workshop=None):
     parts = action.split(":")
     name = parts[1]
     try:
@@ -155,18 +203,19 @@ def _change_rows(instrument, form_cls, action: str):
     notice = None
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
         form = form_cls(formdata=remove_row(request.form, name, int(parts[2])))
-        notice = (name, f"{field.row_label or 'Zeile'} entfernt.")
+        notice = (name, _("%(label)s entfernt.", label=field.row_label or _("Zeile")))
     else:
         form = form_cls(formdata=request.form)
         if len(form[name].entries) >= field.max_entries:
-            notice = (name, f"Höchstens {field.max_entries} Zeilen sind möglich.")
+            notice = (name, _("Höchstens %(max)s Zeilen sind möglich.", max=field.max_entries))
         else:
             form[name].append_entry()
-            notice = (name, f"{field.row_label or 'Zeile'} hinzugefügt.")
+            notice = (name, _("%(label)s hinzugefügt.", label=field.row_label or _("Zeile")))
     return render_template(
         "form.html",
         instrument=instrument,
         form=with_spare_rows(form),
         notice=notice,
         draft_token=request.form.get("entwurf"),
+        workshop=workshop,
     )

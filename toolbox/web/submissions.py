@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import INSTRUMENTS
@@ -11,10 +13,10 @@ from toolbox.models import Document, Submission
 bp = Blueprint("submissions", __name__)
 
 STATE_LABELS = {
-    "queued": "In Warteschlange",
-    "running": "Wird erstellt",
-    "done": "Fertig",
-    "failed": "Fehlgeschlagen",
+    "queued": _l("In Warteschlange"),
+    "running": _l("Wird erstellt"),
+    "done": _l("Fertig"),
+    "failed": _l("Fehlgeschlagen"),
 }
 
 
@@ -42,21 +44,25 @@ def email_label(submission: Submission) -> str:
     state = submission.email_state
     if state == "pending":
         if submission.email_error:
-            return (
-                f"Noch nicht gesendet – wir versuchen es erneut "
-                f"({submission.email_attempts}. Versuch: {submission.email_error})."
+            return _(
+                "Noch nicht gesendet – wir versuchen es erneut (%(attempt)s. Versuch: %(error)s).",
+                attempt=submission.email_attempts,
+                error=submission.email_error,
             )
-        return "Die Dokumente werden per E-Mail geschickt, sobald sie fertig sind."
+        return _("Die Dokumente werden per E-Mail geschickt, sobald sie fertig sind.")
     if state == "sent":
-        when = submission.email_sent_at.strftime("%d.%m.%Y, %H:%M") + " Uhr (UTC)"
+        when = submission.email_sent_at.strftime("%d.%m.%Y, %H:%M")
         if submission.email_transport == "outbox":
-            return (
-                f"Die Nachricht wurde am {when} im Postausgang abgelegt: Auf diesem Server "
-                "ist kein Mailserver eingerichtet."
+            return _(
+                "Die Nachricht wurde am %(when)s Uhr (UTC) im Postausgang abgelegt: Auf "
+                "diesem Server ist kein Mailserver eingerichtet.",
+                when=when,
             )
-        return f"Die E-Mail wurde am {when} verschickt."
+        return _("Die E-Mail wurde am %(when)s Uhr (UTC) verschickt.", when=when)
     if state == "failed":
-        return f"Die E-Mail konnte nicht zugestellt werden: {submission.email_error}"
+        return _(
+            "Die E-Mail konnte nicht zugestellt werden: %(error)s", error=submission.email_error
+        )
     return ""
 
 

@@ -1,0 +1,54 @@
+"""The route most peers take: render a DOCX, then convert it with LibreOffice headless
+(one `soffice --convert-to pdf` per document, a warm user profile)."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+SKIPPED = "übersprungen: soffice nicht installiert"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def version(binary: str) -> str:
+    result = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60)
+    return result.stdout.strip().splitlines()[0] if result.stdout.strip() else "?"
+
+
+def convert_times(binary: str, docx: dict[str, bytes], workdir: Path, rounds: int) -> dict:
+    """Median seconds per instrument to turn its DOCX into a PDF. The first conversion
+    (which creates the profile) is not counted."""
+    profile = workdir / "lo-profile"
+    out = workdir / "lo-out"
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for slug, content in docx.items():
+        files[slug] = workdir / f"{slug}.docx"
+        files[slug].write_bytes(content)
+    args = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+
+    def convert(path: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            [*args, "--convert-to", "pdf", "--outdir", str(out), str(path)],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        elapsed = time.perf_counter() - start
+        if not (out / f"{path.stem}.pdf").is_file():
+            raise RuntimeError(f"soffice wrote no PDF for {path.name}")
+        return elapsed
+
+    convert(next(iter(files.values())))
+    times: dict[str, list[float]] = {slug: [] for slug in files}
+    for _ in range(rounds):
+        for slug, path in files.items():
+            times[slug].append(convert(path))
+    return {slug: statistics.median(t) for slug, t in times.items()}
