@@ -325,9 +325,22 @@ def test_resend_requests_a_new_message(app, client, admin, data_dir):
 
 
 def database_bytes(app) -> bytes:
-    path = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
-    files = [path, path.with_name(path.name + "-wal")]
-    return b"".join(p.read_bytes() for p in files if p.exists())
+    """SQLite: the database file and its log as stored on disk. PostgreSQL (which frees
+    deleted rows only at VACUUM, see docs/DEPLOYMENT.md): every value of every row."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        path = Path(uri.removeprefix("sqlite:///"))
+        files = [path, path.with_name(path.name + "-wal")]
+        return b"".join(p.read_bytes() for p in files if p.exists())
+    with app.app_context():
+        tables = MetaData()
+        tables.reflect(bind=db.engine)
+        return b"\n".join(
+            value if isinstance(value, bytes) else str(value).encode()
+            for t in tables.sorted_tables
+            for row in db.session.execute(t.select())
+            for value in row
+        )
 
 
 def all_rows_text(app) -> str:
