@@ -4,41 +4,47 @@ the agreement, dates in order, agenda numbered in the documents."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import subprocess
 
+import docx
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, pdf_text, squash
+from conftest import load_data
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
-from toolbox.documents.render import Renderer
 from toolbox.instruments import kooperationsvereinbarung as agreement
-from toolbox.instruments.registry import get_instrument
 
 SLUG = "austauschprotokoll"
-INSTRUMENT = get_instrument(SLUG)
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 7, 15))
+INSTRUMENT = CASE.instrument
+ACTION = "Flyer in die Aufnahmemappe"  # the first action of the scenario
 
 
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
+def action_rows(content: bytes) -> list[dict[str, str]]:
+    """The rows of the DOCX action plan, each cell under its column heading."""
+    document = docx.Document(io.BytesIO(content))
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Status")
+    headings = [cell.text for cell in table.rows[0].cells]
+    return [dict(zip(headings, (c.text for c in row.cells), strict=True)) for row in table.rows[1:]]
 
 
-def errors_for(client, data) -> dict:
-    response = submit(client, data)
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def texts(renderer, payload) -> tuple[str, str]:
-    docs = {d.format: d for d in renderer.render(INSTRUMENT, payload, today=dt.date(2027, 7, 15))}
-    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
+def pdf_layout_lines(content: bytes) -> list[str]:
+    """The PDF text as pdftotext lays it out (-layout): a table row reads along a line."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode().splitlines()
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 def test_areas_are_the_agreements_contributions():
@@ -56,19 +62,19 @@ def test_areas_are_the_agreements_contributions():
 def test_unknown_area_is_rejected(client):
     data = load_data(SLUG)
     data["massnahmen"][0]["bereich"] = "kaffeekasse"
-    assert list(errors_for(client, data)) == ["massnahmen-0-bereich"]
+    assert list(CASE.errors_of(client, data)) == ["massnahmen-0-bereich"]
 
 
 @pytest.mark.parametrize("name", ["teilnehmende", "tagesordnung"])
 def test_participants_and_agenda_need_a_row(client, name):
     data = {**load_data(SLUG), name: []}
-    assert errors_for(client, data)[name] == ["Bitte mindestens eine Zeile ausfüllen."]
+    assert CASE.errors_of(client, data)[name] == ["Bitte mindestens eine Zeile ausfüllen."]
 
 
 def test_action_row_needs_all_required_columns(client):
     data = load_data(SLUG)
     data["massnahmen"].append({"massnahme": "Infostand planen"})
-    errors = errors_for(client, data)
+    errors = CASE.errors_of(client, data)
     assert set(errors) == {
         "massnahmen-2-bereich",
         "massnahmen-2-ziel",
@@ -80,7 +86,7 @@ def test_action_row_needs_all_required_columns(client):
 @pytest.mark.parametrize("following", ["2027-07-14", "2027-06-30"])
 def test_next_meeting_must_follow(client, following):
     data = {**load_data(SLUG), "naechstes_treffen": following}
-    assert errors_for(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "naechstes_treffen": ["Das nächste Treffen muss nach diesem Treffen liegen."]
     }
 
@@ -89,7 +95,7 @@ def test_next_meeting_must_follow(client, following):
 def test_planned_action_needs_a_deadline_after_the_meeting(client, status):
     data = load_data(SLUG)
     data["massnahmen"][1].update(bis="2027-07-01", status=status)
-    assert errors_for(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "massnahmen-1-bis": ["Eine geplante Maßnahme braucht eine Frist ab dem Tag des Treffens."]
     }
 
@@ -98,12 +104,12 @@ def test_planned_action_needs_a_deadline_after_the_meeting(client, status):
 def test_finished_action_may_have_a_past_deadline(client, status):
     data = load_data(SLUG)
     data["massnahmen"][1].update(bis="2027-07-01", status=status)
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 def test_agenda_is_numbered_and_plan_is_complete(renderer):
     payload = load_data(SLUG)
-    for text in texts(renderer, payload):
+    for text in texts(CASE.render(renderer, payload)):
         assert "1. Rückblick Sprechstunde 2. Flyer 3. Fortbildungstag" in text
         assert "TOP 1 Rückblick Sprechstunde" in text
         assert "TOP 3" not in text  # no result recorded for it
@@ -119,16 +125,25 @@ def test_action_without_status_counts_as_planned(renderer):
     payload = load_data(SLUG)
     payload["massnahmen"] = payload["massnahmen"][:1]
     payload["massnahmen"][0]["status"] = None
-    docx_t, pdf_t = texts(renderer, payload)
+    docs = CASE.render(renderer, payload)
+    docx_t, pdf_t = texts(docs)
     assert "Pflegeleitung Station 3 30. September 2027 geplant" in docx_t
+    # "geplant" may stand elsewhere too: the status is the one in this action's row.
+    [row] = [r for r in action_rows(docs["docx"].content) if r["Maßnahme"] == ACTION]
+    assert row["verantwortlich"] == "Pflegeleitung Station 3"
+    assert row["bis"] == "30. September 2027"
+    assert row["Status"] == "geplant"
     # pdftotext reads table cells in layout order; check the cells, not their sequence
-    for cell in ("Pflegeleitung Station 3", "30. September 2027", "geplant"):
+    for cell in ("Pflegeleitung Station 3", "30. September 2027"):
         assert cell in pdf_t
+    # With the layout kept, the row's first line ends in its last column, the status.
+    [line] = [line for line in pdf_layout_lines(docs["pdf"].content) if ACTION in line]
+    assert line.split()[-1] == "geplant"
 
 
 def test_minutes_without_actions_or_next_date(renderer):
     payload = {**load_data(SLUG), "massnahmen": [], "naechstes_treffen": None}
-    for text in texts(renderer, payload):
+    for text in texts(CASE.render(renderer, payload)):
         assert "Bei diesem Treffen wurden keine Maßnahmen vereinbart." in text
         assert "steht noch nicht fest" in text
         assert "verantwortlich" not in text

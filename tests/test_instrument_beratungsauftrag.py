@@ -6,62 +6,37 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, pdf_text, squash
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import get_instrument
+from conftest import load_data
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
 SLUG = "beratungsauftrag"
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 2, 15))
 CONDITIONS = ("raum", "arbeitszeit", "autonomie", "rolle")
 
 
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-def errors_of(client, data) -> dict:
-    response = submit(client, data)
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def texts(app, renderer, data) -> tuple[str, str]:
-    """(DOCX text, PDF text) of the documents rendered from API-style data."""
-    instrument = get_instrument(SLUG)
-    with app.app_context():
-        form, errors = validated_form(instrument, data)
-    assert not errors, errors
-    payload = to_payload(form)
-    docs = {d.format: d for d in renderer.render(instrument, payload, today=dt.date(2027, 2, 15))}
-    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
-
-
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 def test_end_before_start_is_rejected(client):
     data = {**load_data(SLUG), "dauer_von": "2027-03-01", "dauer_bis": "2027-02-28"}
-    assert errors_of(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "dauer_bis": ["Das Ende der Beratung darf nicht vor ihrem Beginn liegen."]
     }
 
 
 def test_one_day_counselling_is_allowed(client):
     data = {**load_data(SLUG), "dauer_von": "2027-03-01", "dauer_bis": "2027-03-01"}
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 def test_confirmed_room_needs_details(client):
     data = {**load_data(SLUG), "raum": True, "raum_details": ""}
-    assert errors_of(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "raum_details": ["Bitte angeben, welcher Raum wann zur Verfügung steht."]
     }
 
@@ -71,24 +46,24 @@ def test_preconditions_are_not_required(client):
     for name in CONDITIONS:
         data[name] = False
     data["raum_details"] = ""
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 def test_at_least_one_contact_person(client):
     data = {**load_data(SLUG), "ansprechpersonen": []}
-    assert "ansprechpersonen" in errors_of(client, data)
+    assert "ansprechpersonen" in CASE.errors_of(client, data)
 
 
 @pytest.mark.parametrize("value", [0, 51])
 def test_number_of_sessions_has_a_range(client, value):
     data = {**load_data(SLUG), "anzahl_termine": value}
-    assert list(errors_of(client, data)) == ["anzahl_termine"]
+    assert list(CASE.errors_of(client, data)) == ["anzahl_termine"]
 
 
 def test_unconfirmed_precondition_is_marked_open(app, renderer):
     data = load_data(SLUG)  # the scenario leaves the role of the contact point open
     assert data["rolle"] is False
-    for text in texts(app, renderer, data):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert text.count("Noch zu klären") == 1
         assert "von deren sonstigen Aufgaben ab. Noch zu klären" in text
         assert "Bestätigt: Gruppenraum 2. OG, donnerstags 19–21 Uhr" in text
@@ -97,7 +72,7 @@ def test_unconfirmed_precondition_is_marked_open(app, renderer):
 
 def test_all_preconditions_open(app, renderer):
     data = {**load_data(SLUG), **dict.fromkeys(CONDITIONS, False)}
-    for text in texts(app, renderer, data):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert text.count("Noch zu klären") == 4
         assert "Bestätigt" not in text
         # A planned room is still named, but not as confirmed.
@@ -106,13 +81,13 @@ def test_all_preconditions_open(app, renderer):
 
 def test_all_preconditions_confirmed(app, renderer):
     data = {**load_data(SLUG), **dict.fromkeys(CONDITIONS, True)}
-    for text in texts(app, renderer, data):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert "noch zu klären" not in text.lower()
         assert text.count("Bestätigt") == 4
 
 
 def test_agreement_is_signed_by_both_sides(app, renderer):
-    for text in texts(app, renderer, load_data(SLUG)):
+    for text in texts(CASE.render_form(app, renderer, load_data(SLUG))):
         assert "Beratungsvereinbarung" in text
         assert "Für die Einrichtung Familien- und Erziehungsberatungsstelle Nord" in text
         assert "Für die Kontaktstelle Selbsthilfe-Kontaktstelle Westend (SKW)" in text
@@ -122,12 +97,12 @@ def test_agreement_is_signed_by_both_sides(app, renderer):
 
 def test_singular_forms(app, renderer):
     data = {**load_data(SLUG), "anzahl_termine": 1, "stunden_gesamt": 1}
-    for text in texts(app, renderer, data):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert "Die Beratung umfasst 1 Termin mit insgesamt 1 Stunde." in text
 
 
 def test_without_contact_point_name(app, renderer):
     data = {**load_data(SLUG), "kontaktstelle": "", "mehrbelastung": ""}
-    for text in texts(app, renderer, data):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert "der beratenden Selbsthilfekontaktstelle" in text
         assert "Mehrbelastung" not in text

@@ -8,36 +8,19 @@ import io
 
 import docx
 import pytest
-from conftest import ROOT, load_data
+from conftest import load_data
 from helpers import docx_text, pdf_text, squash
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import get_instrument
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+)
 
 SLUG = "erstgespraech"
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 3, 1))
 MINIMAL = {
     "thema": "Leben mit Tinnitus",
     "stichworte": "Erfahrungen teilen\nTipps für den Alltag; Entspannung",
 }
-
-
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def render(app, renderer, data) -> dict:
-    instrument = get_instrument(SLUG)
-    with app.app_context():
-        form, errors = validated_form(instrument, data)
-    assert not errors, errors
-    docs = renderer.render(instrument, to_payload(form), today=dt.date(2027, 3, 1))
-    return {d.format: d for d in docs}
 
 
 def call_for_members(pdf: bytes) -> str:
@@ -47,19 +30,19 @@ def call_for_members(pdf: bytes) -> str:
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("missing", ["thema", "stichworte"])
 def test_topic_and_keywords_are_required(client, missing):
     data = {k: v for k, v in load_data(SLUG).items() if k != missing}
-    response = submit(client, data)
+    response = CASE.submit(client, data)
     assert response.status_code == 400
     assert response.get_json()["errors"] == {missing: ["Bitte ausfüllen."]}
 
 
 def test_invalid_weekday_is_rejected(client):
-    response = submit(client, {**load_data(SLUG), "wochentag": "TH"})
+    response = CASE.submit(client, {**load_data(SLUG), "wochentag": "TH"})
     assert list(response.get_json()["errors"]) == ["wochentag"]
 
 
@@ -72,7 +55,7 @@ def test_no_fields_for_the_founders_identity(client):
 
 
 def test_call_for_members_is_built_from_the_talk(app, renderer):
-    docs = render(app, renderer, load_data(SLUG))
+    docs = CASE.render_form(app, renderer, load_data(SLUG))
     call = call_for_members(docs["pdf"].content)
     assert "Neue Selbsthilfegruppe sucht Mitglieder" in call
     assert "Neuorientierung nach Trennung, Alltag mit Kindern, Umgang mit Konflikten" in call
@@ -88,14 +71,14 @@ def test_call_for_members_is_built_from_the_talk(app, renderer):
 
 
 def test_call_for_members_starts_on_its_own_page(app, renderer):
-    pages = pdf_text(render(app, renderer, load_data(SLUG))["pdf"].content).split("\f")
+    pages = pdf_text(CASE.render_form(app, renderer, load_data(SLUG))["pdf"].content).split("\f")
     assert "Gesprächsnotiz" in pages[0]
     assert "Entwurf" not in pages[0] and "sucht Mitglieder" not in pages[0]
     assert any(page.lstrip().startswith("Entwurf: Ausschreibungstext") for page in pages[1:])
 
 
 def test_minimal_talk_still_gives_a_usable_draft(app, renderer):
-    docs = render(app, renderer, MINIMAL)
+    docs = CASE.render_form(app, renderer, MINIMAL)
     call = call_for_members(docs["pdf"].content)
     for keyword in ("Erfahrungen teilen", "Tipps für den Alltag", "Entspannung"):
         assert keyword in call
@@ -107,7 +90,7 @@ def test_minimal_talk_still_gives_a_usable_draft(app, renderer):
 
 
 def test_short_name_is_the_first_phrase_of_the_topic():
-    short_name = get_instrument(SLUG).short_name
+    short_name = CASE.instrument.short_name
     assert short_name(load_data(SLUG)) == "Neuorientierung nach Trennung"
     long_topic = {"thema": "Selbsthilfe für pflegende Angehörige von Menschen mit Demenz"}
     assert short_name(long_topic) == "Selbsthilfe für pflegende Angehörige"

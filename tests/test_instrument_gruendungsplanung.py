@@ -8,54 +8,32 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, pdf_text, squash
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import get_instrument
+from conftest import load_data
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
 SLUG = "gruendungsplanung"
-INSTRUMENT = get_instrument(SLUG)
-
-
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-def errors_of(client, data) -> dict:
-    response = submit(client, data)
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def render(app, renderer, data) -> dict:
-    with app.app_context():
-        form, errors = validated_form(INSTRUMENT, data)
-    assert not errors, errors
-    docs = renderer.render(INSTRUMENT, to_payload(form), today=dt.date(2027, 3, 1))
-    return {d.format: d for d in docs}
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 3, 1))
+INSTRUMENT = CASE.instrument
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("sessions", [1, 10])
 def test_start_phase_within_limits(client, sessions):
     data = {**load_data(SLUG), "anleitung_sitzungen": sessions}
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 @pytest.mark.parametrize("sessions", [0, 11, 25])
 def test_start_phase_out_of_range_is_explained(client, sessions):
     data = {**load_data(SLUG), "anleitung_sitzungen": sessions}
-    [message] = errors_of(client, data)["anleitung_sitzungen"]
+    [message] = CASE.errors_of(client, data)["anleitung_sitzungen"]
     assert message.startswith("Bitte 1 bis 10 Sitzungen angeben.")
     assert "damit die Gruppe danach selbstorganisiert weiterläuft" in message
 
@@ -63,7 +41,7 @@ def test_start_phase_out_of_range_is_explained(client, sessions):
 @pytest.mark.parametrize("handover", ["2027-04-08", "2027-04-01"])
 def test_handover_must_follow_the_founding_meeting(client, handover):
     data = {**load_data(SLUG), "gruendungstreffen": "2027-04-08", "uebergabe": handover}
-    assert errors_of(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "uebergabe": [
             "Die Übergabe in die Selbstorganisation muss nach dem Gründungstreffen liegen."
         ]
@@ -72,17 +50,17 @@ def test_handover_must_follow_the_founding_meeting(client, handover):
 
 def test_at_least_one_way_to_advertise(client):
     data = {**load_data(SLUG), "werbewege": []}
-    assert list(errors_of(client, data)) == ["werbewege"]
+    assert list(CASE.errors_of(client, data)) == ["werbewege"]
 
 
 def test_milestone_needs_a_step(client):
     data = load_data(SLUG)
     data["meilensteine"] = [{"schritt": "", "bis": "2027-03-15", "wer": "Beratungsstelle"}]
-    assert errors_of(client, data) == {"meilensteine-0-schritt": ["Bitte ausfüllen."]}
+    assert CASE.errors_of(client, data) == {"meilensteine-0-schritt": ["Bitte ausfüllen."]}
 
 
 def test_founding_meeting_in_calendar_at_group_time(app, renderer):
-    docs = render(app, renderer, load_data(SLUG))
+    docs = CASE.render_form(app, renderer, load_data(SLUG))
     assert docs["ics"].filename == "2027-03-01_Planungsblatt_Frauen-nach-Trennung.ics"
     [event] = icalendar.Calendar.from_ical(docs["ics"].content).walk("VEVENT")
     berlin = ZoneInfo("Europe/Berlin")
@@ -100,8 +78,8 @@ def test_without_a_time_the_meeting_is_an_all_day_event():
 
 
 def test_planning_sheet_shows_the_plan(app, renderer):
-    docs = render(app, renderer, load_data(SLUG))
-    for text in (squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))):
+    docs = CASE.render_form(app, renderer, load_data(SLUG))
+    for text in texts(docs):
         assert "Planungsblatt" in text
         assert "Gruppe „Frauen nach Trennung“ · Gründungstreffen am 8. April 2027" in text
         assert "8. April 2027, 19:00 Uhr" in text
@@ -114,8 +92,8 @@ def test_planning_sheet_shows_the_plan(app, renderer):
 def test_optional_parts_left_open(app, renderer):
     data = {**load_data(SLUG), "anleitung_sitzungen": 1, "rahmen": [], "kosten": None}
     data["kosten_text"] = ""
-    docs = render(app, renderer, data)
-    for text in (squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))):
+    docs = CASE.render_form(app, renderer, data)
+    for text in texts(docs):
         assert "1 begleitete Sitzung " in text
         assert "Barrierefreiheit, Kinderbetreuung nicht vorgesehen" in text
         assert "Noch offen." in text
@@ -123,12 +101,12 @@ def test_optional_parts_left_open(app, renderer):
 
 def test_sheet_without_milestones(renderer):
     payload = {**load_data(SLUG), "meilensteine": []}
-    docs = {d.format: d for d in renderer.render(INSTRUMENT, payload, today=dt.date(2027, 3, 1))}
-    for text in (squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))):
+    docs = CASE.render(renderer, payload)
+    for text in texts(docs):
         assert "Keine Meilensteine eingetragen." in text
         assert "bis wann" not in text
 
 
 def test_milestones_are_optional(client):
     data = {**load_data(SLUG), "meilensteine": []}
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202

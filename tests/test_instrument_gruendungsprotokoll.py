@@ -7,29 +7,17 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, pdf_text, squash
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.registry import get_instrument
+from conftest import load_data
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
 SLUG = "gruendungsprotokoll"
-INSTRUMENT = get_instrument(SLUG)
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 4, 9))
+INSTRUMENT = CASE.instrument
 RANGE_MESSAGE = "Bitte die Zahl der Teilnehmenden angeben: mindestens 1, höchstens 500."
-
-
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def texts(renderer, payload) -> tuple[str, str]:
-    docs = {d.format: d for d in renderer.render(INSTRUMENT, payload, today=dt.date(2027, 4, 9))}
-    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
 
 
 def shows_head_count(text: str, count: int) -> bool:
@@ -39,13 +27,13 @@ def shows_head_count(text: str, count: int) -> bool:
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("count", [0, -3, 501])
 def test_head_count_out_of_range_is_explained(client, count):
     data = {**load_data(SLUG), "anzahl_teilnehmende": count}
-    response = submit(client, data)
+    response = CASE.submit(client, data)
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"anzahl_teilnehmende": [RANGE_MESSAGE]}
 
@@ -53,14 +41,14 @@ def test_head_count_out_of_range_is_explained(client, count):
 def test_head_count_is_required(client):
     data = load_data(SLUG)
     del data["anzahl_teilnehmende"]
-    errors = submit(client, data).get_json()["errors"]
+    errors = CASE.submit(client, data).get_json()["errors"]
     assert errors == {"anzahl_teilnehmende": ["Bitte ausfüllen."]}
 
 
 @pytest.mark.parametrize("following", ["2027-04-08", "2027-04-01"])
 def test_next_meeting_must_follow_the_founding_meeting(client, following):
     data = {**load_data(SLUG), "naechster_termin": following}
-    errors = submit(client, data).get_json()["errors"]
+    errors = CASE.submit(client, data).get_json()["errors"]
     assert errors == {
         "naechster_termin": ["Der nächste Termin muss nach dem Gründungstreffen liegen."]
     }
@@ -69,7 +57,7 @@ def test_next_meeting_must_follow_the_founding_meeting(client, following):
 @pytest.mark.parametrize(("count", "missing"), [(1, 5), (4, 2), (5, 1)])
 def test_head_count_below_funding_threshold_is_flagged(renderer, count, missing):
     payload = {**load_data(SLUG), "anzahl_teilnehmende": count}
-    for text in texts(renderer, payload):
+    for text in texts(CASE.render(renderer, payload)):
         assert shows_head_count(text, count)
         assert f"ist noch nicht erreicht (es fehlen {missing})" in text
 
@@ -77,7 +65,7 @@ def test_head_count_below_funding_threshold_is_flagged(renderer, count, missing)
 @pytest.mark.parametrize("count", [6, 9])
 def test_head_count_at_funding_threshold_is_confirmed(renderer, count):
     payload = {**load_data(SLUG), "anzahl_teilnehmende": count}
-    for text in texts(renderer, payload):
+    for text in texts(CASE.render(renderer, payload)):
         assert shows_head_count(text, count)
         assert "Die Mindestzahl von 6 Mitgliedern" in text
         assert "Krankenkassen ist erreicht" in text
@@ -90,7 +78,7 @@ def test_open_agreements_show_as_open(renderer):
         payload[name] = None
     payload["gruppenregeln"] = []
     payload["gruppenregeln_text"] = ""
-    for text in texts(renderer, payload):
+    for text in texts(CASE.render(renderer, payload)):
         assert text.count("noch offen") == 5
         assert "Noch keine Gruppenregeln vereinbart." in text
         assert "um 19:00 Uhr" not in text
@@ -98,7 +86,7 @@ def test_open_agreements_show_as_open(renderer):
 
 def test_own_group_rules_become_list_items(renderer):
     payload = {**load_data(SLUG), "gruppenregeln_text": "Handys aus\n\nKeine Ratschläge"}
-    docx_t, pdf_t = texts(renderer, payload)
+    docx_t, pdf_t = texts(CASE.render(renderer, payload))
     for text in (docx_t, pdf_t):
         assert "Handys aus" in text and "Keine Ratschläge" in text
         assert "Verschwiegenheit: Was in der Gruppe gesagt wird" in text

@@ -10,55 +10,33 @@ import io
 import docx
 import icalendar
 import pytest
-from conftest import ROOT, load_data
+from conftest import load_data
 from helpers import loose, pdf_text
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import get_instrument
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+)
 
 SLUG = "jahresplanung"
-TODAY = dt.date(2026, 11, 22)
-
-
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-def errors_of(client, data) -> dict:
-    response = submit(client, data)
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def render(app, renderer, data) -> dict:
-    instrument = get_instrument(SLUG)
-    with app.app_context():
-        form, errors = validated_form(instrument, data)
-        assert not errors, errors
-        payload = to_payload(form)
-    return {d.format: d for d in renderer.render(instrument, payload, today=TODAY)}
+CASE = InstrumentCase(SLUG, today=dt.date(2026, 11, 22))
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("datum", ["2026-12-31", "2028-01-01"])
 def test_dates_must_lie_in_the_year(client, datum):
     data = copy.deepcopy(load_data(SLUG))
     data["termine"][1]["datum"] = datum
-    assert errors_of(client, data) == {"termine-1-datum": ["Der Termin muss im Jahr 2027 liegen."]}
+    assert CASE.errors_of(client, data) == {
+        "termine-1-datum": ["Der Termin muss im Jahr 2027 liegen."]
+    }
 
 
 def test_message_names_the_chosen_year(client):
     data = {**load_data(SLUG), "jahr": 2028}
-    errors = errors_of(client, data)
+    errors = CASE.errors_of(client, data)
     assert len(errors) == len(data["termine"])
     assert errors["termine-0-datum"] == ["Der Termin muss im Jahr 2028 liegen."]
 
@@ -66,7 +44,7 @@ def test_message_names_the_chosen_year(client):
 @pytest.mark.parametrize("jahr", [1999, 2101, 27])
 def test_year_in_sensible_range(client, jahr):
     # Only the year is reported: its dates cannot be checked against a wrong year.
-    assert errors_of(client, {**load_data(SLUG), "jahr": jahr}) == {
+    assert CASE.errors_of(client, {**load_data(SLUG), "jahr": jahr}) == {
         "jahr": ["Bitte ein Jahr zwischen 2000 und 2100 angeben."]
     }
 
@@ -80,14 +58,14 @@ def test_year_in_sensible_range(client, jahr):
     ],
 )
 def test_required_values(client, change, field):
-    assert field in errors_of(client, {**load_data(SLUG), **change})
+    assert field in CASE.errors_of(client, {**load_data(SLUG), **change})
 
 
 @pytest.mark.parametrize(("sub", "value"), [("art", None), ("art", "party"), ("status", "x")])
 def test_row_choices(client, sub, value):
     data = copy.deepcopy(load_data(SLUG))
     data["termine"][2][sub] = value
-    assert list(errors_of(client, data)) == [f"termine-2-{sub}"]
+    assert list(CASE.errors_of(client, data)) == [f"termine-2-{sub}"]
 
 
 def sheet_rows(content: bytes) -> list[str]:
@@ -103,7 +81,7 @@ def sheet_rows(content: bytes) -> list[str]:
 def test_sheet_lists_all_months_in_order_and_dates_sorted(app, renderer):
     data = copy.deepcopy(load_data(SLUG))
     data["termine"].reverse()
-    docs = render(app, renderer, data)
+    docs = CASE.render_form(app, renderer, data)
     assert sheet_rows(docs["docx"].content) == [
         "Datum | Art | Ort | verantwortlich | Status",
         "Januar – keine Termine",
@@ -140,7 +118,7 @@ def test_sheet_lists_all_months_in_order_and_dates_sorted(app, renderer):
 def test_two_dates_in_one_month_share_its_heading(app, renderer):
     data = copy.deepcopy(load_data(SLUG))
     data["termine"].append({"datum": "2027-07-01", "art": "sprechstunde"})
-    rows = sheet_rows(render(app, renderer, data)["docx"].content)
+    rows = sheet_rows(CASE.render_form(app, renderer, data)["docx"].content)
     july = rows.index("Juli")
     assert rows[july + 1].startswith("Do. 1. Juli 2027 | Sprechstunde")
     assert rows[july + 2].startswith("Mi. 14. Juli 2027 | Austauschtreffen")
@@ -150,7 +128,7 @@ def test_two_dates_in_one_month_share_its_heading(app, renderer):
 def test_calendar_has_one_all_day_event_per_date(app, renderer):
     data = copy.deepcopy(load_data(SLUG))
     data["termine"].append({"datum": "2027-11-03", "art": "sonstiges"})
-    docs = render(app, renderer, data)
+    docs = CASE.render_form(app, renderer, data)
     calendar = icalendar.Calendar.from_ical(docs["ics"].content)
     events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
     rows = sorted(data["termine"], key=lambda t: t["datum"])
@@ -170,7 +148,7 @@ def test_calendar_has_one_all_day_event_per_date(app, renderer):
 
 
 def test_file_names_start_with_the_year(app, renderer):
-    docs = render(app, renderer, load_data(SLUG))
+    docs = CASE.render_form(app, renderer, load_data(SLUG))
     assert docs["ics"].filename == (
         "2026-11-22_Jahresplanung-der-Kooperation_2027-Kooperation-Westpark-Angst-Panik.ics"
     )

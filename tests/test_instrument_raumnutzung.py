@@ -7,41 +7,29 @@ import datetime as dt
 
 import icalendar
 import pytest
-from conftest import ROOT, load_data
+from conftest import load_data
 from dateutil.rrule import rrulestr
-from helpers import docx_text, pdf_text, squash
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
-from toolbox.documents.render import Renderer
 from toolbox.instruments.raumnutzung import first_meeting
-from toolbox.instruments.registry import get_instrument
 
 SLUG = "raumnutzung"
-INSTRUMENT = get_instrument(SLUG)
+CASE = InstrumentCase(SLUG, today=dt.date(2027, 1, 20))
 BERLIN = "Europe/Berlin"
 
 
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
 def errors_for(client, **change) -> dict:
-    response = submit(client, {**load_data(SLUG), **change})
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
+    """The field errors of the scenario with ``change`` applied."""
+    return CASE.errors_of(client, {**load_data(SLUG), **change})
 
 
 def render(renderer, **change) -> dict:
-    payload = {**load_data(SLUG), **change}
-    return {d.format: d for d in renderer.render(INSTRUMENT, payload, today=dt.date(2027, 1, 20))}
-
-
-def texts(docs) -> tuple[str, str]:
-    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
+    """The documents of the scenario with ``change`` applied."""
+    return CASE.render(renderer, {**load_data(SLUG), **change})
 
 
 def the_event(docs):
@@ -50,7 +38,7 @@ def the_event(docs):
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("end", ["17:00", "16:30"])
@@ -102,7 +90,7 @@ def test_contact_data_needs_consent(client):
     errors = errors_for(client, kontakt_einwilligung=False)
     assert list(errors) == ["kontakt_einwilligung"]
     assert (
-        submit(
+        CASE.submit(
             client, {**load_data(SLUG), "kontakt": "", "kontakt_einwilligung": False}
         ).status_code
         == 202

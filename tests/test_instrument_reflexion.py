@@ -9,53 +9,26 @@ import io
 
 import docx
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, pdf_text, squash
-
-from toolbox.documents.render import Renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import get_instrument
+from conftest import load_data
+from helpers import squash
+from instruments_support import (
+    InstrumentCase,
+    renderer_fixture,  # noqa: F401 - provides the renderer fixture
+    texts,
+)
 
 SLUG = "reflexion"
-TODAY = dt.date(2026, 11, 22)
-
-
-def submit(client, data):
-    return client.post("/api/v1/submissions", json={"instrument": SLUG, "data": data})
-
-
-def errors_of(client, data) -> dict:
-    response = submit(client, data)
-    assert response.status_code == 400
-    return response.get_json()["errors"]
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(ROOT / "templates")
-
-
-def render(app, renderer, data) -> dict:
-    instrument = get_instrument(SLUG)
-    with app.app_context():
-        form, errors = validated_form(instrument, data)
-        assert not errors, errors
-        payload = to_payload(form)
-    return {d.format: d for d in renderer.render(instrument, payload, today=TODAY)}
-
-
-def texts(docs) -> tuple[str, str]:
-    return squash(docx_text(docs["docx"].content)), squash(pdf_text(docs["pdf"].content))
+CASE = InstrumentCase(SLUG, today=dt.date(2026, 11, 22))
 
 
 def test_scenario_is_accepted(client):
-    assert submit(client, load_data(SLUG)).status_code == 202
+    assert CASE.submit(client, load_data(SLUG)).status_code == 202
 
 
 @pytest.mark.parametrize("von", ["2028-01-31", "2028-03-01"])
 def test_period_must_end_after_it_starts(client, von):
     data = {**load_data(SLUG), "zeitraum_von": von}
-    assert errors_of(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "zeitraum_bis": ["Das Ende des Zeitraums muss nach dem Beginn liegen."]
     }
 
@@ -63,37 +36,37 @@ def test_period_must_end_after_it_starts(client, von):
 def test_period_start_is_optional(client):
     data = load_data(SLUG)
     del data["zeitraum_von"]
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 def test_at_least_one_goal(client):
     data = {**load_data(SLUG), "ziele": []}
-    assert "ziele" in errors_of(client, data)
+    assert "ziele" in CASE.errors_of(client, data)
 
 
 @pytest.mark.parametrize("rating", [None, "super"])
 def test_every_goal_is_rated(client, rating):
     data = copy.deepcopy(load_data(SLUG))
     data["ziele"][1]["zielerreichung"] = rating
-    assert list(errors_of(client, data)) == ["ziele-1-zielerreichung"]
+    assert list(CASE.errors_of(client, data)) == ["ziele-1-zielerreichung"]
 
 
 def test_at_least_two_participants_with_date(client):
     data = copy.deepcopy(load_data(SLUG))
     data["beteiligte"] = [data["beteiligte"][0]]
-    assert "beteiligte" in errors_of(client, data)
+    assert "beteiligte" in CASE.errors_of(client, data)
     data = copy.deepcopy(load_data(SLUG))
     del data["beteiligte"][1]["datum"]
-    assert list(errors_of(client, data)) == ["beteiligte-1-datum"]
+    assert list(CASE.errors_of(client, data)) == ["beteiligte-1-datum"]
 
 
 def test_adjustment_needs_a_description(client):
     data = {**load_data(SLUG), "anpassung": "ja", "anpassung_welche": ""}
-    assert errors_of(client, data) == {
+    assert CASE.errors_of(client, data) == {
         "anpassung_welche": ["Bitte beschreiben, welche Anpassung nötig ist."]
     }
     data["anpassung"] = "nein"
-    assert submit(client, data).status_code == 202
+    assert CASE.submit(client, data).status_code == 202
 
 
 @pytest.mark.parametrize(
@@ -110,7 +83,7 @@ def test_report_summarises_the_ratings(app, renderer, ratings, summary):
     data["ziele"] = [
         {"ziel": f"Ziel Nummer {i}", "zielerreichung": r} for i, r in enumerate(ratings, 1)
     ]
-    for text in texts(render(app, renderer, data)):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert f"Mindestens überwiegend erreicht: {summary}" in text
 
 
@@ -121,7 +94,7 @@ def test_ratings_are_counted_per_level(app, renderer):
         {"ziel": "B", "zielerreichung": "teilweise"},
         {"ziel": "C", "zielerreichung": "vollstaendig"},
     ]
-    document = docx.Document(io.BytesIO(render(app, renderer, data)["docx"].content))
+    document = docx.Document(io.BytesIO(CASE.render_form(app, renderer, data)["docx"].content))
     table = next(t for t in document.tables if t.rows[0].cells[1].text == "Anzahl Ziele")
     counts = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
     assert counts == {
@@ -137,13 +110,13 @@ def test_open_adjustment_question_is_marked(app, renderer, answer, is_open):
     data = {**load_data(SLUG), "anpassung": answer}
     if answer != "ja":
         data["anpassung_welche"] = ""
-    for text in texts(render(app, renderer, data)):
+    for text in texts(CASE.render_form(app, renderer, data)):
         assert ("Noch zu klären" in text) is is_open
 
 
 def test_one_signature_line_per_participant(app, renderer):
     data = load_data(SLUG)
-    docs = render(app, renderer, data)
+    docs = CASE.render_form(app, renderer, data)
     docx_t, pdf_t = texts(docs)
     for text in (docx_t, pdf_t):
         assert text.count("Datum: ") == len(data["beteiligte"])
@@ -155,6 +128,6 @@ def test_one_signature_line_per_participant(app, renderer):
 
 
 def test_file_name_names_the_years_under_review(app, renderer):
-    docs = render(app, renderer, load_data(SLUG))
+    docs = CASE.render_form(app, renderer, load_data(SLUG))
     assert docs["pdf"].filename == "2026-11-22_Bewertungsbericht-zur-Kooperation_2027-2028.pdf"
     assert set(docs) == {"docx", "pdf"}

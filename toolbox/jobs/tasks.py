@@ -7,6 +7,7 @@ import os
 import signal
 import time
 import traceback
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -48,22 +49,30 @@ def render_job(job_id: int) -> None:
     try:
         renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
         documents = renderer.render(instrument, submission.payload)
-    except SoftTimeLimitExceeded:
-        db.session.rollback()
-        fail_job(job_id, f"Zeitlimit: Die Erstellung dauerte länger als {SOFT_TIME_LIMIT} s.")
-        log.error("job %s failed: soft time limit", job_id)
-        return
     except Exception as exc:  # noqa: BLE001 - any render error is recorded on the job
-        db.session.rollback()
-        fail_job(job_id, f"{type(exc).__name__}: {exc}")
-        # The message may quote what was typed: it is on the job, the log gets the place.
-        stack = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("job %s failed with %s:\n%s", job_id, type(exc).__name__, stack)
+        _record_failure("job", job_id, exc, fail_job, SOFT_TIME_LIMIT)
         return
     if finish_job(job, documents):
         log.info("job %s done: %d documents", job_id, len(documents))
         if submission.email_state == EmailState.PENDING:
             enqueue_email(submission.id)
+
+
+def _record_failure(
+    kind: str, row_id: int, exc: Exception, fail: Callable[[int, str], None], limit: int
+) -> None:
+    """Record why the job or kit ``row_id`` failed, with ``fail(row_id, message)``: a soft
+    time limit after ``limit`` seconds in plain German, any other error by its type and
+    message. The message may quote what was typed: it goes on the row, the log gets only
+    the place (the traceback without the message)."""
+    db.session.rollback()
+    if isinstance(exc, SoftTimeLimitExceeded):
+        fail(row_id, f"Zeitlimit: Die Erstellung dauerte länger als {limit} s.")
+        log.error("%s %s failed: soft time limit", kind, row_id)
+        return
+    fail(row_id, f"{type(exc).__name__}: {exc}")
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s %s failed with %s:\n%s", kind, row_id, type(exc).__name__, stack)
 
 
 # Transient failures retry with exponential backoff (1, 2, 4 … s, jittered, at most
@@ -141,17 +150,8 @@ def build_kit_task(kit_id: int) -> None:
         built, contents = build_workshop_kit(
             kit.workshop, progress=lambda percent, step: record_progress(kit_id, percent, step)
         )
-    except SoftTimeLimitExceeded:
-        db.session.rollback()
-        fail_kit(kit_id, f"Zeitlimit: Die Erstellung dauerte länger als {KIT_SOFT_TIME_LIMIT} s.")
-        log.error("kit %s failed: soft time limit", kit_id)
-        return
     except Exception as exc:  # noqa: BLE001 - any build error is recorded on the kit
-        db.session.rollback()
-        fail_kit(kit_id, f"{type(exc).__name__}: {exc}")
-        # The message may quote submitted text: it is on the kit, the log gets the place.
-        stack = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("kit %s failed with %s:\n%s", kit_id, type(exc).__name__, stack)
+        _record_failure("kit", kit_id, exc, fail_kit, KIT_SOFT_TIME_LIMIT)
         return
     if finish_kit(kit_id, built, contents):
         log.info("kit %s done: %d files, %d bytes", kit_id, len(built.files), len(built.content))
