@@ -86,6 +86,15 @@ def test_field_errors_use_form_names(client):
     assert errors["ziele"] == ["Bitte ausfüllen."]
 
 
+def test_only_spaces_are_no_answer(client):
+    """Required text is judged after stripping: blanks and line breaks do not count."""
+    data = load_data(SLUG)
+    data["parteien"][1]["name"] = "   "
+    data["ziele"] = " \n\n "
+    errors = submit(client, data).get_json()["errors"]
+    assert errors == {"parteien-1-name": ["Bitte ausfüllen."], "ziele": ["Bitte ausfüllen."]}
+
+
 def test_cross_field_rule_review_after_start(client):
     data = load_data(SLUG)
     data["naechste_ueberpruefung"] = data["beginn"]

@@ -29,6 +29,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -155,6 +156,9 @@ def _strip(value):
 def _presence(f: Field) -> list:
     if not f.required:
         return [Optional()]
+    if f.type in ("text", "textarea", "email"):
+        # Judged after the filters: only spaces or line breaks are no answer either.
+        return [DataRequired(message=MSG_REQUIRED)]
     message = MSG_CHOOSE if f.type in ("choice", "multichoice") else MSG_REQUIRED
     return [InputRequired(message=message)]
 
