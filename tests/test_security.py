@@ -28,7 +28,8 @@ from toolbox.extensions import db, limiter
 from toolbox.instruments.registry import get_instrument
 from toolbox.jobs import HARD_TIME_LIMIT, SOFT_TIME_LIMIT
 from toolbox.jobs import tasks as job_tasks
-from toolbox.models import Draft, Job, Submission, new_token
+from toolbox.models import Contact, Draft, Job, Submission, User, Workshop, new_token
+from toolbox.workshops import save_workshop
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"
@@ -73,6 +74,21 @@ def test_every_browser_form_needs_a_csrf_token(app):
     """Every POST outside the JSON API (which takes no cookies) is refused without a
     token, even for a logged-in admin, and changes nothing."""
     admin = logged_in(app, "admin@example.org", admin=True)
+    with app.app_context():  # the example URLs (id 1) point at rows that exist
+        contact = Contact(organisation="Kontaktstelle Bleibt", typ="sonstige")
+        workshop = Workshop(owner_id=User.query.one().id)
+        save_workshop(
+            workshop,
+            title="Bleibt",
+            date=dt.date(2026, 11, 22),
+            place="",
+            instruments=[SLUG],
+            closes_at=None,
+            shared={},
+        )
+        db.session.add(contact)
+        db.session.commit()
+        assert contact.id == workshop.id == 1
     rules = [
         r
         for r in app.url_map.iter_rules()
@@ -86,6 +102,8 @@ def test_every_browser_form_needs_a_csrf_token(app):
         assert EXPIRED_HINT in response.get_data(as_text=True), rule.rule
     with app.app_context():
         assert Submission.query.count() == Draft.query.count() == 0
+        assert [c.organisation for c in Contact.query.all()] == ["Kontaktstelle Bleibt"]
+        assert [w.title for w in Workshop.query.all()] == ["Bleibt"]
 
 
 @pytest.mark.parametrize("action", ["submit", "draft"])

@@ -131,6 +131,17 @@ def test_the_qr_code_encodes_the_participant_link(app, facilitator):
     assert svg == qr_svg(link, title=f"QR-Code: {link}")
 
 
+def test_expired_session_keeps_the_workshop_form(app, facilitator):
+    data = {"csrf_token": "abgelaufen", "title": "Kooperation gestalten", "date": "2026-11-22"}
+    response = facilitator.post("/dashboard/workshops/neu", data={**data, **SHARED})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Die Sitzung ist abgelaufen. Ihre Eingaben sind erhalten" in html
+    assert 'value="Kooperation gestalten"' in html and 'value="Klinikum am Westpark"' in html
+    with app.app_context():
+        assert Workshop.query.count() == 0
+
+
 def test_invalid_workshop_form_explains_in_german(facilitator):
     response = facilitator.post(
         "/dashboard/workshops/neu",

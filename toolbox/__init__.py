@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         contacts,
         dashboard,
         dashboard_actions,
+        dashboard_contacts,
         health,
         instruments,
         kits,
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(dashboard_actions.bp)
+    app.register_blueprint(dashboard_contacts.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(workshops.bp)
     app.register_blueprint(kits.bp)

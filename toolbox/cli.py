@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup
 
 from toolbox import create_app
 from toolbox.accounts import AccountError, check_password_rules, create_user
-from toolbox.contacts import ContactImportError, export_csv, import_csv, search
+from toolbox.contacts import ContactImportError, decode_csv, export_csv, import_csv, search
 from toolbox.doctor import run_checks
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
@@ -103,14 +103,15 @@ def contacts_group():
 def contacts_import(file: Path, replace: bool):
     """Einträge aus einer CSV-Datei übernehmen (alle oder keinen)."""
     try:
-        count = import_csv(file.read_text(encoding="utf-8-sig"), replace=replace)
-    except UnicodeDecodeError:
-        raise click.ClickException("Die Datei ist nicht UTF-8-kodiert.") from None
+        result = import_csv(decode_csv(file.read_bytes()), replace=replace)
     except ContactImportError as exc:
         for error in exc.errors:
             click.echo(f"{file}: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{count} Einträge übernommen.")
+    message = f"{result.added} {'Eintrag' if result.added == 1 else 'Einträge'} übernommen."
+    if result.skipped:
+        message += f" {result.skipped} {'war' if result.skipped == 1 else 'waren'} schon da."
+    click.echo(message)
 
 
 @contacts_group.command("export")

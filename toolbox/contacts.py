@@ -1,14 +1,17 @@
-"""The contact directory (instrument `ansprechpersonen`): search, CSV import and export,
-and the payload that renders the whole directory as a document.
+"""The contact directory (instrument `ansprechpersonen`): search, editing, CSV import and
+export, and the payload that renders the whole directory as a document.
 
 CSV files use the German column names below, `;` as separator and UTF-8 (with BOM, so
-spreadsheet programs open umlauts correctly); imports also accept `,`.
+spreadsheet programs open umlauts correctly); imports also accept `,` and Windows-1252
+(what Excel writes for "CSV (Trennzeichen-getrennt)"). An entry that is already in the
+directory, identical in every column, is not added twice.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from sqlalchemy import or_
 
@@ -38,6 +41,14 @@ class ContactImportError(ValueError):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class Added:
+    """What adding entries did: how many are new, how many were there already."""
+
+    added: int
+    skipped: int
+
+
 def search(query: str = "") -> list[Contact]:
     q = Contact.query
     for word in query.split():
@@ -58,6 +69,41 @@ def as_row(contact: Contact) -> dict:
     return {name: getattr(contact, name) for name, _ in COLUMNS}
 
 
+def _key(entry: dict) -> tuple[str, ...]:
+    return tuple(entry.get(name) or "" for name, _ in COLUMNS)
+
+
+def add_entries(entries: list[dict]) -> Added:
+    """Add validated entries (payload rows of the instrument) to the session, skipping
+    those identical to an entry already there or earlier in `entries`. The caller
+    commits."""
+    seen = {_key(as_row(c)) for c in Contact.query.all()}
+    added = 0
+    for entry in entries:
+        key = _key(entry)
+        if key in seen:
+            continue
+        seen.add(key)
+        db.session.add(Contact(**dict(zip((name for name, _ in COLUMNS), key, strict=True))))
+        added += 1
+    return Added(added, len(entries) - added)
+
+
+def save_contact(contact: Contact | None, entry: dict) -> Contact:
+    """Create (contact None) or change one entry from a validated row."""
+    contact = contact or Contact()
+    for name, value in zip((name for name, _ in COLUMNS), _key(entry), strict=True):
+        setattr(contact, name, value)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    db.session.delete(contact)
+    db.session.commit()
+
+
 def directory_payload(contacts: list[Contact]) -> dict:
     """The whole directory as a payload of the instrument, to render as DOCX/PDF."""
     return {"eintraege": [as_row(c) for c in contacts], "einwilligung": True}
@@ -72,6 +118,20 @@ def export_csv(contacts: list[Contact]) -> str:
         row["typ"] = TYP_LABELS.get(row["typ"], row["typ"])
         writer.writerow([row[name] for name, _ in COLUMNS])
     return "\ufeff" + out.getvalue()
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ContactImportError(
+            ["Die Datei ist weder UTF-8 noch Windows-1252. Bitte als „CSV UTF-8“ speichern."]
+        ) from None
 
 
 def parse_csv(text: str) -> list[dict]:
@@ -96,8 +156,9 @@ def parse_csv(text: str) -> list[dict]:
     return rows
 
 
-def import_csv(text: str, replace: bool = False) -> int:
-    """Validate every row like a form submission; import all rows or none."""
+def import_csv(text: str, replace: bool = False) -> Added:
+    """Validate every row like a form submission; import all rows or none. With
+    `replace`, the file becomes the whole directory."""
     rows = parse_csv(text)
     if not rows:
         raise ContactImportError(["Die Datei enthält keine Einträge."])
@@ -106,19 +167,32 @@ def import_csv(text: str, replace: bool = False) -> int:
         raise ContactImportError(sorted(_line_errors(errors), key=_line_number))
     if replace:
         Contact.query.delete()
-    for entry in to_payload(form)["eintraege"]:
-        db.session.add(Contact(**{k: v or "" for k, v in entry.items()}))
+    result = add_entries(to_payload(form)["eintraege"])
     db.session.commit()
-    return len(rows)
+    return result
 
 
-def _line_errors(errors: dict[str, list[str]]) -> list[str]:
+def adopt_suggestion(payload: dict) -> Added:
+    """Take the entries of a submitted suggestion (a payload of the instrument) into the
+    directory; validated again, as the instrument may have changed since."""
+    form, errors = validated_form(INSTRUMENT, payload)
+    if form is None:
+        raise ContactImportError(_line_errors(errors, row="Eintrag", first=1))
+    result = add_entries(to_payload(form)["eintraege"])
+    db.session.commit()
+    return result
+
+
+def _line_errors(errors: dict[str, list[str]], row: str = "Zeile", first: int = 2) -> list[str]:
+    """Messages keyed by form data names → "Zeile 5: Art: Bitte auswählen." (row 0 of
+    a CSV file is its line 2, after the header)."""
     labels = dict(COLUMNS)
     out = []
     for key, messages in errors.items():
         _, index, name = (key.split("-", 2) + ["", ""])[:3]
         if index.isdigit():
-            out.append(f"Zeile {int(index) + 2}: {labels.get(name, name)}: {' '.join(messages)}")
+            where = f"{row} {int(index) + first}: {labels.get(name, name)}"
+            out.append(f"{where}: {' '.join(messages)}")
         else:
             out.append(" ".join(messages))
     return out

@@ -187,13 +187,15 @@ class Contact(db.Model):
     __tablename__ = "contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation: Mapped[str] = mapped_column(String(300))
+    # Text columns: the instrument's fields set the limits (base.TEXT_MAX_CHARS), the
+    # database must not refuse what the form accepted.
+    organisation: Mapped[str] = mapped_column(Text)
     typ: Mapped[str] = mapped_column(String(32))
-    funktion: Mapped[str] = mapped_column(String(300), default="")
+    funktion: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str] = mapped_column(String(254), default="")
-    telefon: Mapped[str] = mapped_column(String(100), default="")
+    telefon: Mapped[str] = mapped_column(Text, default="")
     anschrift: Mapped[str] = mapped_column(Text, default="")
-    zustaendigkeit: Mapped[str] = mapped_column(String(500), default="")
+    zustaendigkeit: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

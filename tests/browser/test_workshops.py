@@ -15,24 +15,16 @@ from toolbox.accounts import create_user
 from toolbox.instruments.registry import get_instrument
 
 from .test_flows import PASSWORD, PRIVATE_PAGE, SUBMIT
-from .ui import assert_accessible, fill_instrument, screenshots
+from .ui import assert_accessible, fill_instrument, log_in, screenshots
 
 EMAIL = "moderation@kontaktstelle.example.org"
-
-
-def log_in(page, email: str = EMAIL) -> None:
-    page.goto("/login")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", level=1, name="Einreichungen")).to_be_visible()
 
 
 def test_workshop_link_submission_and_kit(new_context, live_server, worker, screenshot_dir):
     with live_server.app.app_context():
         create_user(EMAIL, PASSWORD)
     page = new_context().new_page()
-    log_in(page)
+    log_in(page, EMAIL, PASSWORD)
 
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Workshops").click()
     expect(page.get_by_role("heading", level=1, name="Workshops")).to_be_visible()

@@ -142,3 +142,12 @@ def _too_wide(page) -> list[str]:
         return out.slice(0, 10);
     }"""
     )
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the login form; the dashboard opens."""
+    page.goto("/login")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", level=1, name="Einreichungen")).to_be_visible()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -68,13 +68,6 @@ class AccountForm(FlaskForm):
     is_admin = BooleanField(_l("Administration (sieht alle Einreichungen und verwaltet Konten)"))
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _back():
     return redirect(url_for("admin.accounts"), code=303)
 
@@ -101,7 +94,7 @@ def accounts():
 @bp.post("/<int:user_id>/deaktivieren")
 @admin_required
 def deactivate_account(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         flash(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "error")
     else:
@@ -113,7 +106,7 @@ def deactivate_account(user_id: int):
 @bp.post("/<int:user_id>/aktivieren")
 @admin_required
 def reactivate_account(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     reactivate(user)
     flash(_("Das Konto %(email)s ist wieder aktiv.", email=user.email), "success")
     return _back()
@@ -122,7 +115,7 @@ def reactivate_account(user_id: int):
 @bp.route("/<int:user_id>/passwort", methods=["GET", "POST"])
 @admin_required
 def reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
         set_password(user, form.password.data)

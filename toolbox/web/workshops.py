@@ -28,7 +28,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from toolbox.documents.formatting import safe_filename_part
 from toolbox.documents.qr import qr_png, qr_svg
-from toolbox.extensions import db
+from toolbox.extensions import csrf, db
 from toolbox.instruments.registry import get_instrument
 from toolbox.instruments.shared import CONCEPTS
 from toolbox.kit_builds import is_outdated, recover_kit
@@ -107,7 +107,10 @@ def _save(form: WorkshopForm, workshop: Workshop) -> Workshop:
     )
 
 
+# The workshop form checks its own CSRF token (not the global check), so an expired
+# session shows the form again with everything typed kept instead of an error page.
 @bp.route("/neu", methods=["GET", "POST"])
+@csrf.exempt
 @login_required
 def create():
     form = WorkshopForm()
@@ -123,6 +126,7 @@ def create():
 
 
 @bp.route("/<int:workshop_id>/bearbeiten", methods=["GET", "POST"])
+@csrf.exempt
 @login_required
 def edit(workshop_id: int):
     workshop = workshop_or_404(workshop_id)
