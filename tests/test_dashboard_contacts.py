@@ -205,7 +205,7 @@ def test_markup_is_shown_as_text(app, client, facilitator):
     assert "<script>alert" not in text(client.get("/ansprechpersonen"))
 
 
-def test_search_in_the_dashboard(facilitator, runner, tmp_path):
+def test_search_in_the_dashboard(facilitator):
     upload(facilitator, CSV.encode())
     page = text(facilitator.get(BASE, query_string={"q": "klinik"}))
     assert "1 Treffer für „klinik“." in page

@@ -69,22 +69,23 @@ def as_row(contact: Contact) -> dict:
     return {name: getattr(contact, name) for name, _ in COLUMNS}
 
 
-def _key(entry: dict) -> tuple[str, ...]:
-    return tuple(entry.get(name) or "" for name, _ in COLUMNS)
+def _values(entry: dict) -> dict[str, str]:
+    """The directory's columns of a validated row (extra keys ignored), None as ""."""
+    return {name: entry.get(name) or "" for name, _ in COLUMNS}
 
 
 def add_entries(entries: list[dict]) -> Added:
     """Add validated entries (payload rows of the instrument) to the session, skipping
     those identical to an entry already there or earlier in `entries`. The caller
     commits."""
-    seen = {_key(as_row(c)) for c in Contact.query.all()}
+    seen = {tuple(as_row(c).values()) for c in Contact.query.all()}
     added = 0
-    for entry in entries:
-        key = _key(entry)
+    for entry in map(_values, entries):
+        key = tuple(entry.values())
         if key in seen:
             continue
         seen.add(key)
-        db.session.add(Contact(**dict(zip((name for name, _ in COLUMNS), key, strict=True))))
+        db.session.add(Contact(**entry))
         added += 1
     return Added(added, len(entries) - added)
 
@@ -92,7 +93,7 @@ def add_entries(entries: list[dict]) -> Added:
 def save_contact(contact: Contact | None, entry: dict) -> Contact:
     """Create (contact None) or change one entry from a validated row."""
     contact = contact or Contact()
-    for name, value in zip((name for name, _ in COLUMNS), _key(entry), strict=True):
+    for name, value in _values(entry).items():
         setattr(contact, name, value)
     db.session.add(contact)
     db.session.commit()

@@ -14,10 +14,6 @@ from toolbox.instruments.forms import make_field
 ContactForm = type("ContactForm", (FlaskForm,), {f.name: make_field(f) for f in ENTRY_FIELDS})
 
 
-def entry_of(form: FlaskForm) -> dict:
-    return {f.name: form[f.name].data or "" for f in ENTRY_FIELDS}
-
-
 class ImportForm(FlaskForm):
     file = FileField(
         _l("CSV-Datei"),

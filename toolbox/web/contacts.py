@@ -11,9 +11,14 @@ from toolbox.instruments.ansprechpersonen import INSTRUMENT
 bp = Blueprint("contacts", __name__)
 
 
+def search_query() -> str:
+    """The directory search of this request (`?q=`), as the search box sends it."""
+    return request.args.get("q", "").strip()[:200]
+
+
 @bp.get("/ansprechpersonen")
 def directory():
-    query = request.args.get("q", "").strip()[:200]
+    query = search_query()
     return render_template(
         "contacts.html", contacts=search(query), query=query, typ_labels=TYP_LABELS
     )

@@ -29,7 +29,8 @@ from toolbox.contacts import (
 from toolbox.extensions import csrf, db
 from toolbox.instruments.ansprechpersonen import ENTRY_FIELDS
 from toolbox.models import Contact
-from toolbox.web.contact_forms import ContactForm, ImportForm, entry_of
+from toolbox.web.contact_forms import ContactForm, ImportForm
+from toolbox.web.contacts import search_query
 from toolbox.web.dashboard import submission_or_404
 from toolbox.web.dashboard_filters import BERLIN
 
@@ -54,13 +55,9 @@ def _flash_added(result: Added) -> None:
 @bp.get("")
 @login_required
 def index():
-    query = request.args.get("q", "").strip()[:200]
+    query = search_query()
     return render_template(
-        "dashboard/contacts/index.html",
-        contacts=search(query),
-        query=query,
-        total=Contact.query.count(),
-        typ_labels=TYP_LABELS,
+        "dashboard/contacts/index.html", contacts=search(query), query=query, typ_labels=TYP_LABELS
     )
 
 
@@ -79,7 +76,7 @@ def _edit_page(form: ContactForm, contact: Contact | None):
 def create():
     form = ContactForm()
     if form.validate_on_submit():
-        contact = save_contact(None, entry_of(form))
+        contact = save_contact(None, form.data)
         flash(_("„%(name)s“ steht jetzt im Verzeichnis.", name=contact.organisation), "success")
         return _to_list()
     return _edit_page(form, None)
@@ -92,7 +89,7 @@ def edit(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
     form = ContactForm(obj=None if request.method == "POST" else contact)
     if form.validate_on_submit():
-        save_contact(contact, entry_of(form))
+        save_contact(contact, form.data)
         flash(
             _("Die Änderungen an „%(name)s“ sind gespeichert.", name=contact.organisation),
             "success",
@@ -116,8 +113,7 @@ def delete(contact_id: int):
 @bp.get("/export.csv")
 @login_required
 def export():
-    query = request.args.get("q", "").strip()[:200]
-    response = Response(export_csv(search(query)), mimetype="text/csv")
+    response = Response(export_csv(search(search_query())), mimetype="text/csv")
     today = dt.datetime.now(BERLIN).date().isoformat()
     response.headers.set(
         "Content-Disposition", "attachment", filename=f"{today}_Ansprechpersonen.csv"
@@ -136,8 +132,7 @@ def upload():
         try:
             text = decode_csv(form.file.data.read())
             result = import_csv(text, replace=form.replace.data)
-        except ContactImportError as exc:
-            db.session.rollback()
+        except ContactImportError as exc:  # raised before anything is written
             problems = exc.errors
         else:
             _flash_added(result)
@@ -160,8 +155,7 @@ def adopt(submission_id: int):
         abort(404)
     try:
         result = adopt_suggestion(submission.payload)
-    except ContactImportError as exc:
-        db.session.rollback()
+    except ContactImportError as exc:  # raised before anything is written
         flash(
             _("Die Einträge lassen sich nicht übernehmen: %(errors)s", errors=" ".join(exc.errors)),
             "error",
