@@ -18,6 +18,7 @@ THROUGHPUT_MIN = 0.9
 WEB_P99_MAX = 0.050
 MEMORY_GROWTH_MAX = 0.20
 LO_PDF_MIN, LO_SUBMISSION_MIN = 4, 10
+PREVIEW_FACTOR = 1.2  # issue 18: a preview answers in under 1.2 × the DOCX render
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Results:
     bare: list[BareResult] = field(default_factory=list)
     bare_parallel: float = 0.0
     bare_cpu: float = 0.0  # CPU seconds per submission in the bare loop
+    preview: dict[str, float] = field(default_factory=dict)  # slug → seconds per answer
     soffice: dict[str, float] = field(default_factory=dict)
     soffice_skipped: str = ""
     latency: list[Sample] = field(default_factory=list)
@@ -43,6 +45,7 @@ class Results:
 def rows(r: Results) -> list[Row]:
     return [
         *bare_rows(r),
+        *preview_rows(r),
         *pipeline_rows(r),
         *web_rows(r),
         *memory_rows(r),
@@ -80,6 +83,35 @@ def bare_rows(r: Results) -> list[Row]:
             f"÷ (cores × 1/bare) {r.bare_parallel / ideal:.2f}",
         )
     )
+    return out
+
+
+def preview_rows(r: Results) -> list[Row]:
+    docx = {b.slug: b.docx for b in r.bare}
+    ratios = {slug: seconds / docx[slug] for slug, seconds in r.preview.items()}
+    out = [
+        Row(
+            "preview",
+            f"{slug} (HTML, no PDF)",
+            f"{ms(seconds)} · DOCX {ms(docx[slug])}",
+            f"÷ DOCX {ratios[slug]:.2f}",
+            f"< {PREVIEW_FACTOR} × DOCX",
+            ratios[slug] < PREVIEW_FACTOR,
+        )
+        for slug, seconds in r.preview.items()
+    ]
+    if ratios:
+        worst = max(ratios.values())
+        out.append(
+            Row(
+                "preview",
+                "POST …/vorschau, worst instrument",
+                "",
+                f"÷ DOCX {worst:.2f}",
+                f"< {PREVIEW_FACTOR} × DOCX",
+                worst < PREVIEW_FACTOR,
+            )
+        )
     return out
 
 

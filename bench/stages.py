@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import bare, libreoffice, pipeline, web
+from bench import bare, libreoffice, pipeline, preview, web
 from bench.memory import memory_run
 from bench.procs import CeleryWorker, CpuMeter, Gunicorn, RedisServer, Service, run_checked
 from bench.sections import Results
@@ -65,6 +65,8 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     with CpuMeter() as meter:
         results.bare = bare.measure(renderer, payloads, args.n)
     results.noise["bare"] = meter.others
+    log(f"preview: {len(payloads)} instruments × {args.n}")
+    results.preview = preview.measure(app, results.data, args.n)
     count = max(args.concurrency * 4, args.burst // 2)
     log(f"bare loop on {args.concurrency} processes: {count} submissions")
     results.bare_parallel, results.bare_cpu, results.noise["bare loop"] = bare.parallel_rate(

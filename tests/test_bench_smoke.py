@@ -27,7 +27,7 @@ def test_bench_smoke_prints_every_section(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-4000:]
     sections = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
-    assert {"bare", "pipeline", "web", "memory", "libreoffice"} <= sections
+    assert {"bare", "preview", "pipeline", "web", "memory", "libreoffice"} <= sections
     for measurement in ("idle latency p50", "throughput", "GET form page", "POST submission"):
         assert measurement in result.stdout
     assert "pool RSS" in result.stdout

@@ -59,10 +59,12 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         dashboard_actions,
         dashboard_contacts,
+        document_page,
         health,
         instruments,
         kits,
         participants,
+        preview,
         submissions,
         workshops,
     )
@@ -80,6 +82,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops.bp)
     app.register_blueprint(kits.bp)
     app.register_blueprint(participants.bp)
+    app.register_blueprint(preview.bp)
+    app.register_blueprint(document_page.bp)
     csrf.exempt(api.bp)
 
 

@@ -97,6 +97,8 @@ def from_environment() -> dict:
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
+        # The live preview asks after every pause in typing: a room of typists needs more.
+        "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.

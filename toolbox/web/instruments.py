@@ -32,6 +32,7 @@ from toolbox.instruments.shared import prefill, shared_values
 from toolbox.models import Draft, Submission
 from toolbox.submissions import create_submission
 from toolbox.web.participants import WORKSHOP_FIELD, closed_page
+from toolbox.web.preview import form_with_preview
 from toolbox.workshops import offers, workshop_by_token, workshop_prefill
 
 bp = Blueprint("instruments", __name__)
@@ -76,6 +77,8 @@ def form(slug: str):
     action = request.form.get("action", "submit")
     if action.startswith("add:") or action.startswith("remove:"):
         return _change_rows(instrument, form_cls, action, workshop)
+    if action == "preview":
+        return form_with_preview(instrument, workshop)
     if action == "draft":
         form = form_cls(formdata=request.form)
         if "csrf_token" in form and not form.csrf_token.validate(form):
