@@ -19,8 +19,8 @@ from pathlib import Path
 import flask_migrate
 import pytest
 
-from toolbox import create_app
-from toolbox.extensions import db
+from toolbox.app import create_app
+from toolbox.core.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

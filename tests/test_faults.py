@@ -22,8 +22,9 @@ import pytest
 import redis
 from conftest import load_data, wait_for_state
 
-from toolbox.models import Document, Event, Job, Submission, utcnow
-from toolbox.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.core.db import utcnow
+from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.submissions.models import Document, Event, Job, Submission
 
 pytestmark = pytest.mark.slow
 

@@ -8,10 +8,11 @@ import pytest
 from conftest import load_data, wait_for_state
 from sqlalchemy import text
 
-from toolbox.cli import cli
-from toolbox.extensions import db
-from toolbox.models import Document, Draft, Job, Submission, utcnow
-from toolbox.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.ops.cli import cli
+from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.submissions.models import Document, Draft, Job, Submission
 
 SLUG = "kooperationsvereinbarung"
 

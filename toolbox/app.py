@@ -1,24 +1,37 @@
-"""toolbox: forms and documents for cooperation between health services and self-help."""
+"""The application factory: configuration, extensions, Celery, blueprints, error pages."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from toolbox import config
-from toolbox.extensions import csrf, db, limiter, login_manager, migrate
-from toolbox.logs import configure_logging
+from toolbox.accounts import admin as account_admin
+from toolbox.accounts import views as account_views
+from toolbox.contacts import views as contact_views
+from toolbox.core import config
+from toolbox.core.db import register_sqlite_pragmas
+from toolbox.core.errors import register_error_handlers
+from toolbox.core.extensions import csrf, db, limiter, login_manager, migrate
+from toolbox.core.i18n import init_i18n
+from toolbox.core.logs import configure_logging
+from toolbox.core.security import register_security_headers
+from toolbox.dashboard import actions as dashboard_actions
+from toolbox.dashboard import contacts as dashboard_contacts
+from toolbox.dashboard import views as dashboard_views
+from toolbox.jobs import celery_init_app
+from toolbox.ops import health
+from toolbox.submissions import api, document_page, form_views, preview
+from toolbox.submissions import views as submission_views
+from toolbox.workshops import kit_views, participants
+from toolbox.workshops import views as workshop_views
 
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask("toolbox")
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
@@ -29,17 +42,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from toolbox.web.i18n import init_i18n
-
+    register_sqlite_pragmas()
     init_i18n(app)
-
-    from toolbox.jobs import celery_init_app
-
     celery_init_app(app)
     register_blueprints(app)
-
-    from toolbox.web.errors import register_error_handlers
-    from toolbox.web.security import register_security_headers
 
     register_error_handlers(app)
     register_security_headers(app)
@@ -51,51 +57,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from toolbox.web import (
-        admin,
-        api,
-        auth,
-        contacts,
-        dashboard,
-        dashboard_actions,
-        dashboard_contacts,
-        document_page,
-        health,
-        instruments,
-        kits,
-        participants,
-        preview,
-        submissions,
-        workshops,
-    )
-
-    app.register_blueprint(instruments.bp)
-    app.register_blueprint(submissions.bp)
+    app.register_blueprint(form_views.bp)
+    app.register_blueprint(submission_views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(contacts.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(contact_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(dashboard_actions.bp)
     app.register_blueprint(dashboard_contacts.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(workshops.bp)
-    app.register_blueprint(kits.bp)
+    app.register_blueprint(account_admin.bp)
+    app.register_blueprint(workshop_views.bp)
+    app.register_blueprint(kit_views.bp)
     app.register_blueprint(participants.bp)
     app.register_blueprint(preview.bp)
     app.register_blueprint(document_page.bp)
     csrf.exempt(api.bp)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets the web read while a worker writes; the busy timeout makes writers wait
-    instead of failing with "database is locked"."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # Deleted submissions (GDPR requests, retention) leave no bytes in free pages.
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()

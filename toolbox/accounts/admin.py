@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from toolbox.accounts import (
+from toolbox.accounts.models import User
+from toolbox.accounts.service import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     AccountError,
@@ -19,10 +20,9 @@ from toolbox.accounts import (
     reactivate,
     set_password,
 )
-from toolbox.extensions import db
-from toolbox.models import User
-from toolbox.web.auth import SessionUser, admin_required
-from toolbox.web.i18n import translated
+from toolbox.accounts.views import SessionUser, admin_required
+from toolbox.core.extensions import db
+from toolbox.core.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/dashboard/konten")
 

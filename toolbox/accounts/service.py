@@ -12,8 +12,9 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from toolbox.extensions import db
-from toolbox.models import User, utcnow
+from toolbox.accounts.models import User
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
 # scrypt hashes whatever it gets; a bound keeps a hostile login form from costing much.

@@ -33,9 +33,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from toolbox.accounts import MAX_PASSWORD_LENGTH, authenticate
-from toolbox.extensions import csrf, db, limiter, login_manager
-from toolbox.models import User
+from toolbox.accounts.models import User
+from toolbox.accounts.service import MAX_PASSWORD_LENGTH, authenticate
+from toolbox.core.extensions import csrf, db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_
 
-from toolbox.extensions import db
+from toolbox.contacts.models import Contact
+from toolbox.core.extensions import db
 from toolbox.instruments.ansprechpersonen import INSTRUMENT, TYPEN
 from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.models import Contact
 
 COLUMNS = (
     ("organisation", "Organisation"),

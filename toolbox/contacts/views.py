@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from toolbox.contacts import TYP_LABELS, directory_payload, search
+from toolbox.contacts.service import TYP_LABELS, directory_payload, search
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.ansprechpersonen import INSTRUMENT
 

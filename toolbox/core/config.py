@@ -12,7 +12,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
+# a deployment can point TOOLBOX_TEMPLATES_DIR at its own copy (see templates/README.md).
+DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "documents" / "templates"
 
 
 def _secret_key(data_dir: Path, production: bool) -> str:
@@ -66,7 +68,7 @@ def from_environment() -> dict:
         # duplicate deliveries.
         "TOOLBOX_BROKER_VISIBILITY_TIMEOUT": int(env.get("TOOLBOX_BROKER_VISIBILITY_TIMEOUT", "0")),
         "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
-        "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(PROJECT_ROOT / "templates")),
+        "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(DEFAULT_TEMPLATES_DIR)),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
         "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),
         "TOOLBOX_LOG_LEVEL": env.get("TOOLBOX_LOG_LEVEL", "INFO"),

@@ -20,5 +20,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (config: TOOLBOX_RATELIMIT_STORAGE_URL).
 limiter = Limiter(key_func=get_remote_address)
-# The UI language (German default, English): set up in toolbox.web.i18n.
+# The UI language (German default, English): set up in toolbox.core.i18n.
 babel = Babel()

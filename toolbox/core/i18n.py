@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
-from toolbox.extensions import babel
+from toolbox.core.extensions import babel
 
 LANGUAGES = {"de": "Deutsch", "en": "English"}
 DEFAULT = "de"
@@ -32,8 +32,9 @@ def N_(message: str) -> str:  # noqa: N802 (the usual name of this gettext marke
     return message
 
 
-# Messages raised outside toolbox.web (by toolbox.accounts and toolbox.workshops, which also
-# serve the German CLI) and shown in the UI: translated where shown, with `translated`.
+# Messages raised outside the views (by toolbox.accounts.service and
+# toolbox.workshops.service, which also serve the German CLI) and shown in the UI:
+# translated where shown, with `translated`.
 EXTERNAL_MESSAGES = (
     N_("Bitte eine gültige E-Mail-Adresse angeben."),
     N_("Es gibt bereits ein Konto mit dieser E-Mail-Adresse."),
@@ -42,7 +43,7 @@ EXTERNAL_MESSAGES = (
 
 
 def translated(message: str) -> str:
-    """A German message from outside toolbox.web in the UI language (if it has one)."""
+    """A German message from outside the views in the UI language (if it has one)."""
     return _(message) if message in EXTERNAL_MESSAGES else message
 
 

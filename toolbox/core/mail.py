@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from flask import render_template
 
 from toolbox.documents.render import MEDIA_TYPES
-from toolbox.models import Submission
+from toolbox.submissions.models import Submission
 
 DEFAULT_FROM = "Kooperations-Werkzeugkasten <noreply@localhost>"
 SMTP_TIMEOUT = 10

@@ -10,9 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from toolbox.delivery import request_resend
-from toolbox.submissions import delete_submission, retry_job
-from toolbox.web.dashboard import submission_or_404
+from toolbox.dashboard.views import submission_or_404
+from toolbox.submissions.delivery import request_resend
+from toolbox.submissions.service import delete_submission, retry_job
 
 bp = Blueprint("dashboard_actions", __name__, url_prefix="/dashboard/einreichungen")
 

@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
-from toolbox.contacts import (
+from toolbox.contacts.forms import ContactForm, ImportForm
+from toolbox.contacts.models import Contact
+from toolbox.contacts.service import (
     TYP_LABELS,
     Added,
     ContactImportError,
@@ -26,13 +28,11 @@ from toolbox.contacts import (
     save_contact,
     search,
 )
-from toolbox.extensions import csrf, db
+from toolbox.contacts.views import search_query
+from toolbox.core.extensions import csrf, db
+from toolbox.dashboard.filters import BERLIN
+from toolbox.dashboard.views import submission_or_404
 from toolbox.instruments.ansprechpersonen import ENTRY_FIELDS
-from toolbox.models import Contact
-from toolbox.web.contact_forms import ContactForm, ImportForm
-from toolbox.web.contacts import search_query
-from toolbox.web.dashboard import submission_or_404
-from toolbox.web.dashboard_filters import BERLIN
 
 bp = Blueprint("dashboard_contacts", __name__, url_prefix="/dashboard/ansprechpersonen")
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from toolbox.instruments.base import Field, Instrument
 from toolbox.instruments.values import display_value
-from toolbox.models import Event
+from toolbox.submissions.models import Event
 
 EVENT_LABELS = {
     ("job", "queued"): _l("In Warteschlange"),

@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select, true
 from werkzeug.datastructures import MultiDict
 
+from toolbox.core.states import EmailState, JobState
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.models import EmailState, Job, JobState, Submission, Workshop
-from toolbox.workshops import workshop_visible_to
+from toolbox.submissions.models import Job, Submission
+from toolbox.workshops.models import Workshop
+from toolbox.workshops.service import workshop_visible_to
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED)

@@ -14,19 +14,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
-from toolbox.extensions import db
-from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.models import Document, Job, Submission
-from toolbox.web.auth import not_activity
-from toolbox.web.dashboard_filters import (
+from toolbox.accounts.views import not_activity
+from toolbox.core.extensions import db
+from toolbox.dashboard.display import data_rows, timeline
+from toolbox.dashboard.filters import (
     BERLIN,
     EMAIL_STATES,
     JOB_STATES,
     Filters,
     visible_to,
 )
-from toolbox.web.dashboard_view import data_rows, timeline
-from toolbox.web.submissions import STATE_LABELS
+from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.submissions.models import Document, Job, Submission
+from toolbox.submissions.views import STATE_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

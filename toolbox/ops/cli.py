@@ -10,17 +10,17 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from toolbox import create_app
-from toolbox.accounts import AccountError, check_password_rules, create_user
-from toolbox.contacts import ContactImportError, decode_csv, export_csv, import_csv, search
-from toolbox.doctor import run_checks
+from toolbox.accounts.service import AccountError, check_password_rules, create_user
+from toolbox.app import create_app
+from toolbox.contacts.service import ContactImportError, decode_csv, export_csv, import_csv, search
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.kit_builds import build_workshop_kit
-from toolbox.sweeper import purge, sweep
-from toolbox.workshops import workshop_by_token
+from toolbox.ops.doctor import run_checks
+from toolbox.ops.sweeper import purge, sweep
+from toolbox.workshops.kit_builds import build_workshop_kit
+from toolbox.workshops.service import workshop_by_token
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)

@@ -13,12 +13,12 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 
+from toolbox.core.extensions import db
+from toolbox.core.mail import SmtpSettings
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
-from toolbox.extensions import db
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.mail import SmtpSettings
-from toolbox.web.health import check_broker, check_database
+from toolbox.ops.health import check_broker, check_database
 
 
 @dataclass

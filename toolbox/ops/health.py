@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from toolbox.extensions import db
+from toolbox.core.extensions import db
 
 bp = Blueprint("health", __name__)
 

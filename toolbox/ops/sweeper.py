@@ -12,11 +12,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from toolbox.delivery import enqueue_email
-from toolbox.extensions import db
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.core.states import EmailState, JobState
 from toolbox.jobs import HARD_TIME_LIMIT
-from toolbox.models import Draft, EmailState, Event, Job, JobState, Kit, Submission, utcnow
-from toolbox.submissions import enqueue, record_event, scrub_deleted_data
+from toolbox.submissions.delivery import enqueue_email
+from toolbox.submissions.models import Draft, Event, Job, Submission
+from toolbox.submissions.service import enqueue, record_event, scrub_deleted_data
+from toolbox.workshops.models import Kit
 
 QUEUED_GRACE = timedelta(seconds=30)  # a queued job older than this has lost its message
 RUNNING_TIMEOUT = timedelta(seconds=HARD_TIME_LIMIT + 30)  # longer: its worker is gone

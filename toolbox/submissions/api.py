@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from toolbox.delivery import request_resend
-from toolbox.extensions import limiter
+from toolbox.core.extensions import limiter
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.models import Submission
-from toolbox.submissions import create_submission
-from toolbox.web.instruments import submit_limit
-from toolbox.web.openapi import openapi_document
-from toolbox.web.submissions import submission_or_404
+from toolbox.submissions.delivery import request_resend
+from toolbox.submissions.form_views import submit_limit
+from toolbox.submissions.models import Submission
+from toolbox.submissions.openapi import openapi_document
+from toolbox.submissions.service import create_submission
+from toolbox.submissions.views import submission_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

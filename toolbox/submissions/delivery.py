@@ -13,17 +13,20 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, update
 
-from toolbox.extensions import db
-from toolbox.instruments.registry import get_instrument
-from toolbox.mail import (
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.core.mail import (
     SmtpSettings,
     build_message,
     send_smtp,
     sender_address,
     write_outbox,
 )
-from toolbox.models import EmailState, Submission, utcnow
-from toolbox.submissions import record_event
+from toolbox.core.states import EmailState
+from toolbox.instruments.registry import get_instrument
+from toolbox.jobs.queue import SEND_DOCUMENTS, enqueue
+from toolbox.submissions.models import Submission
+from toolbox.submissions.service import record_event
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +35,9 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
 def enqueue_email(submission_id: int) -> None:
-    from toolbox.jobs.tasks import send_documents
-
-    try:
-        send_documents.apply_async((submission_id,), retry=False)
-    except Exception as exc:  # noqa: BLE001 - broker down: the sweeper re-sends pending mail
-        log.warning(
-            "broker unavailable, email of submission %s stays pending: %s", submission_id, exc
-        )
+    """Send the documents in the background; while the broker is down the email stays
+    pending and the sweeper sends it later."""
+    enqueue(SEND_DOCUMENTS, submission_id)
 
 
 def request_resend(submission: Submission) -> bool:

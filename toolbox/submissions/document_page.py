@@ -11,7 +11,7 @@ from toolbox.documents.html_view import get_html_view
 from toolbox.documents.sanitize import sanitize_value
 from toolbox.instruments.registry import get_instrument
 from toolbox.instruments.values import display_context
-from toolbox.web.submissions import submission_or_404
+from toolbox.submissions.views import submission_or_404
 
 bp = Blueprint("document_page", __name__)
 

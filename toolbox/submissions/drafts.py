@@ -6,8 +6,8 @@ import json
 
 from werkzeug.datastructures import MultiDict
 
-from toolbox.extensions import db
-from toolbox.models import Draft
+from toolbox.core.extensions import db
+from toolbox.submissions.models import Draft
 
 # Form data that is about the request, not the content.
 NOT_CONTENT = {"csrf_token", "action", "entwurf"}

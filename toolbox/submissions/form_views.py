@@ -22,18 +22,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from toolbox.core.extensions import csrf, limiter
 from toolbox.documents.render import get_renderer
-from toolbox.drafts import discard_draft, draft_formdata, save_draft
-from toolbox.extensions import csrf, limiter
 from toolbox.instruments.formdata import drop_empty_rows, remove_row
 from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.instruments.shared import prefill, shared_values
-from toolbox.models import Draft, Submission
-from toolbox.submissions import create_submission
-from toolbox.web.participants import WORKSHOP_FIELD, closed_page
-from toolbox.web.preview import form_with_preview
-from toolbox.workshops import offers, workshop_by_token, workshop_prefill
+from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
+from toolbox.submissions.models import Draft, Submission
+from toolbox.submissions.preview import form_with_preview
+from toolbox.submissions.service import create_submission
+from toolbox.workshops.participants import WORKSHOP_FIELD, closed_page
+from toolbox.workshops.service import offers, workshop_by_token, workshop_prefill
 
 bp = Blueprint("instruments", __name__)
 

@@ -14,9 +14,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from toolbox.core.extensions import limiter
 from toolbox.documents.html_view import get_html_view
 from toolbox.documents.sanitize import sanitize_value
-from toolbox.extensions import limiter
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.formdata import drop_empty_rows
 from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows

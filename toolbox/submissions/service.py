@@ -10,24 +10,17 @@ import hashlib
 import json
 import logging
 
-from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import select, text, update
 
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.core.states import EmailState, JobState
 from toolbox.documents.render import RenderedDocument
-from toolbox.extensions import db
 from toolbox.instruments.base import Instrument
-from toolbox.models import (
-    Deletion,
-    Document,
-    EmailState,
-    Event,
-    Job,
-    JobState,
-    Kit,
-    Submission,
-    Workshop,
-    utcnow,
-)
+from toolbox.jobs.queue import RENDER_JOB
+from toolbox.jobs.queue import enqueue as enqueue_task
+from toolbox.submissions.models import Deletion, Document, Event, Job, Submission
+from toolbox.workshops.models import Kit, Workshop
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +55,7 @@ def create_submission(
 def enqueue(job_id: int) -> bool:
     """Put the job id on the broker. A broker outage loses nothing: the row stays
     `queued` and the sweeper enqueues it again later."""
-    from toolbox.jobs.tasks import render_job
-
-    try:
-        render_job.apply_async((job_id,), retry=False)
-    except (BrokerError, OSError) as exc:
-        log.warning("broker unavailable, job %s stays queued for the sweeper: %s", job_id, exc)
-        return False
-    return True
+    return enqueue_task(RENDER_JOB, job_id)
 
 
 def record_event(submission_id: int, kind: str, state: str, detail: str | None = None) -> None:

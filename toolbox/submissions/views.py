@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.models import Document, Submission
+from toolbox.submissions.models import Document, Submission
 
 bp = Blueprint("submissions", __name__)
 

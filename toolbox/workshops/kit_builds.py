@@ -18,15 +18,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from toolbox.contacts import directory_payload, search
+from toolbox.contacts.service import directory_payload, search
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.core.states import JobState
 from toolbox.documents.render import Renderer, get_renderer
-from toolbox.extensions import db
 from toolbox.instruments.base import Instrument
-from toolbox.kits import (
+from toolbox.jobs.queue import BUILD_KIT, enqueue
+from toolbox.submissions.models import Document, Job, Submission
+from toolbox.workshops.kit_content import (
     BlankDocument,
     BuiltKit,
     KitSource,
@@ -34,8 +37,8 @@ from toolbox.kits import (
     blank_cache_key,
     build_kit,
 )
-from toolbox.models import BlankRender, Document, Job, JobState, Kit, Submission, Workshop, utcnow
-from toolbox.workshops import participant_url
+from toolbox.workshops.models import BlankRender, Kit, Workshop
+from toolbox.workshops.service import participant_url
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +87,7 @@ def request_kit(workshop: Workshop) -> bool:
 
 
 def enqueue_kit(kit_id: int) -> bool:
-    from toolbox.jobs.tasks import build_kit_task
-
-    try:
-        build_kit_task.apply_async((kit_id,), retry=False)
-    except (BrokerError, OSError) as exc:
-        log.warning("broker unavailable, kit %s stays queued: %s", kit_id, exc)
-        return False
-    return True
+    return enqueue(BUILD_KIT, kit_id)
 
 
 def claim_kit(kit_id: int) -> bool:

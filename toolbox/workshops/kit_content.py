@@ -56,7 +56,7 @@ BLANK_SOURCES = (
     Path("html/base.html"),
     Path("html/assets/document.css"),
 )
-BLANK_CODE = Path(__file__).resolve().parent / "documents" / "blank.py"
+BLANK_CODE = Path(__file__).resolve().parent.parent / "documents" / "blank.py"
 
 Progress = Callable[[int, str], None]
 
@@ -158,7 +158,7 @@ def _unique(path: str, taken: set[str]) -> str:
 @cache
 def _environment() -> Environment:
     """Sandboxed and autoescaping, like every document template."""
-    return document_environment(PackageLoader("toolbox", "templates/kit"))
+    return document_environment(PackageLoader("toolbox.workshops", "templates/kit"))
 
 
 def cover_context(source: KitSource) -> dict:

@@ -15,7 +15,7 @@ from email.utils import format_datetime
 
 from flask import current_app, render_template
 
-from toolbox.mail import SmtpSettings, send_smtp, sender_address, write_outbox
+from toolbox.core.mail import SmtpSettings, send_smtp, sender_address, write_outbox
 
 
 def build_kit_message(recipient: str, context: dict) -> EmailMessage:

@@ -7,16 +7,17 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from toolbox.accounts.views import not_activity
+from toolbox.core.mail import MailError
+from toolbox.core.states import JobState
+from toolbox.dashboard.views import local_time
 from toolbox.documents.formatting import german_date
-from toolbox.kit_builds import is_outdated, recover_kit, request_kit
-from toolbox.kit_mail import build_kit_message, send_kit_message
-from toolbox.kits import kit_filename
-from toolbox.mail import MailError
-from toolbox.models import JobState, Kit, Workshop
-from toolbox.web.auth import not_activity
-from toolbox.web.dashboard import local_time
-from toolbox.web.submissions import STATE_LABELS
-from toolbox.web.workshops import workshop_or_404
+from toolbox.submissions.views import STATE_LABELS
+from toolbox.workshops.kit_builds import is_outdated, recover_kit, request_kit
+from toolbox.workshops.kit_content import kit_filename
+from toolbox.workshops.kit_mail import build_kit_message, send_kit_message
+from toolbox.workshops.models import Kit, Workshop
+from toolbox.workshops.views import workshop_or_404
 
 bp = Blueprint("kits", __name__, url_prefix="/dashboard/workshops/<int:workshop_id>/kit")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from toolbox.instruments.registry import get_instrument
-from toolbox.models import Workshop
-from toolbox.workshops import workshop_by_token
+from toolbox.workshops.models import Workshop
+from toolbox.workshops.service import workshop_by_token
 
 bp = Blueprint("participants", __name__)
 

@@ -14,12 +14,14 @@ from flask import current_app
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from werkzeug.datastructures import MultiDict
 
-from toolbox.accounts import find_user
-from toolbox.extensions import db
+from toolbox.accounts.models import User
+from toolbox.accounts.service import find_user
+from toolbox.core.extensions import db
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.instruments.shared import CONCEPTS, prefill
-from toolbox.models import Submission, User, Workshop, workshop_facilitator
+from toolbox.submissions.models import Submission
+from toolbox.workshops.models import Workshop, workshop_facilitator
 
 
 class WorkshopError(ValueError):

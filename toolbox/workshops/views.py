@@ -26,18 +26,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
+from toolbox.core.extensions import csrf, db
+from toolbox.core.i18n import translated
+from toolbox.dashboard.filters import BERLIN
 from toolbox.documents.formatting import safe_filename_part
 from toolbox.documents.qr import qr_png, qr_svg
-from toolbox.extensions import csrf, db
 from toolbox.instruments.registry import get_instrument
 from toolbox.instruments.shared import CONCEPTS
-from toolbox.kit_builds import is_outdated, recover_kit
-from toolbox.models import Submission, Workshop
-from toolbox.web.dashboard_filters import BERLIN
-from toolbox.web.i18n import translated
-from toolbox.web.submissions import STATE_LABELS
-from toolbox.web.workshop_forms import CoFacilitatorForm, WorkshopForm, shared_data, shared_fields
-from toolbox.workshops import (
+from toolbox.submissions.models import Submission
+from toolbox.submissions.views import STATE_LABELS
+from toolbox.workshops.forms import CoFacilitatorForm, WorkshopForm, shared_data, shared_fields
+from toolbox.workshops.kit_builds import is_outdated, recover_kit
+from toolbox.workshops.models import Workshop
+from toolbox.workshops.service import (
     WorkshopError,
     add_co_facilitator,
     participant_url,
@@ -48,7 +49,11 @@ from toolbox.workshops import (
     workshop_for,
 )
 
-bp = Blueprint("workshops", __name__, url_prefix="/dashboard/workshops")
+# The workshop area's templates (pages, the kit's index, the kit email) live in
+# toolbox/workshops/templates; this blueprint puts them on the app's template path.
+bp = Blueprint(
+    "workshops", __name__, url_prefix="/dashboard/workshops", template_folder="templates"
+)
 
 RECENT_SUBMISSIONS = 50
 
