@@ -56,7 +56,7 @@ def test_job_that_keeps_dying_is_given_up(app, client):
 def test_fresh_jobs_are_left_alone(app, client):
     submit(client)
     with app.app_context():
-        assert sweep() == {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0}
+        assert sweep() == {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0, "kits": 0}
 
 
 def test_purge_deletes_only_expired_submissions(app, client, runner):

@@ -18,7 +18,7 @@ from toolbox.core.mail import SmtpSettings
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.ops.health import check_broker, check_database
+from toolbox.ops.probes import check_broker, check_database
 
 
 @dataclass

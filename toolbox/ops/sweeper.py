@@ -2,7 +2,8 @@
 
 The broker may lose messages (Redis restarted without persistence, broker down at submit
 time) and worker processes may die mid-task. The database knows what is unfinished, so
-the sweeper re-enqueues it; a job that keeps dying is given up after MAX_ATTEMPTS.
+the sweeper re-enqueues it; a job that keeps dying is given up after MAX_ATTEMPTS. It is the
+one place that recovers: document jobs, emails and kits (nothing recovers in a page view).
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
 from toolbox.jobs import HARD_TIME_LIMIT
+from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
 from toolbox.submissions.delivery import enqueue_email
 from toolbox.submissions.models import Draft, Event, Job, Submission
 from toolbox.submissions.service import enqueue, record_event, scrub_deleted_data
+from toolbox.workshops.kit_builds import recover_kits
 from toolbox.workshops.models import Kit
 
-QUEUED_GRACE = timedelta(seconds=30)  # a queued job older than this has lost its message
-RUNNING_TIMEOUT = timedelta(seconds=HARD_TIME_LIMIT + 30)  # longer: its worker is gone
+RUNNING_TIMEOUT = running_timeout(HARD_TIME_LIMIT)  # running longer: its worker is gone
 EMAIL_QUIET = timedelta(minutes=10)  # longer than the longest retry backoff
-MAX_ATTEMPTS = 3
 MAIL_MAX_ATTEMPTS = 10
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
-    counts = {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0}
+    counts = {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0, "kits": 0}
 
     for job_id in db.session.scalars(
         select(Job.id).where(Job.state == JobState.QUEUED, Job.queued_at < now - QUEUED_GRACE)
@@ -45,10 +46,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     for job_id, attempts, started_at in stuck:
         guard = (Job.id == job_id, Job.state == JobState.RUNNING, Job.started_at == started_at)
         if attempts >= MAX_ATTEMPTS:
-            error = (
-                f"Abgebrochen nach {attempts} Versuchen: Die Erstellung wurde jedes Mal "
-                "unterbrochen (Zeitlimit überschritten oder Arbeitsprozess abgestürzt)."
-            )
+            error = given_up_message(attempts)
             values = {"state": JobState.FAILED, "finished_at": now, "error": error}
             key, event = "given_up", (JobState.FAILED, error)
         else:
@@ -65,6 +63,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             db.session.rollback()
 
     counts["emails"] = _sweep_emails(now)
+    counts["kits"] = recover_kits(now)
     return counts
 
 

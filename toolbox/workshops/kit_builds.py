@@ -3,7 +3,8 @@ done or failed — and what goes into it, read from the database.
 
 Like jobs, every state change is a guarded UPDATE, so a task delivered twice cannot build
 twice. The database is the source of truth: a kit whose message was lost or whose worker
-died is noticed when someone looks at it (`recover_kit`) and re-queued or failed honestly.
+died is found by the sweeper (`recover_kits`, the same rules as for document jobs) and
+re-queued or failed honestly.
 
 Blank forms are cached in the database (table `blank_render`) under a checksum of their
 templates, stylesheet, blank.py and the instrument's fields, so every worker and the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -28,6 +29,7 @@ from toolbox.core.states import JobState
 from toolbox.documents.render import Renderer, get_renderer
 from toolbox.instruments.base import Instrument
 from toolbox.jobs.queue import BUILD_KIT, enqueue
+from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
 from toolbox.submissions.models import Document, Job, Submission
 from toolbox.workshops.kit_content import (
     BlankDocument,
@@ -46,9 +48,7 @@ log = logging.getLogger(__name__)
 # timeout (jobs.HARD_TIME_LIMIT × 10), or a long build would be handed to a second worker.
 KIT_SOFT_TIME_LIMIT = 300
 KIT_HARD_TIME_LIMIT = 360
-QUEUED_GRACE = timedelta(seconds=60)  # queued longer than this: its message was lost
-RUNNING_TIMEOUT = timedelta(seconds=KIT_HARD_TIME_LIMIT + 30)  # its worker is gone
-MAX_ATTEMPTS = 3
+RUNNING_TIMEOUT = running_timeout(KIT_HARD_TIME_LIMIT)  # running longer: its worker is gone
 
 # What a kit holds: (digest of its submissions and their job states, oldest submission).
 Contents = tuple[str, datetime | None]
@@ -146,38 +146,42 @@ def fail_kit(kit_id: int, error: str) -> None:
     db.session.commit()
 
 
-def recover_kit(kit: Kit) -> None:
-    """A kit left queued (lost message) is enqueued again; one left running (worker
-    gone) is queued again, or failed after MAX_ATTEMPTS. Called when people look at it."""
-    now = utcnow()
-    if kit.state == JobState.QUEUED and kit.requested_at < now - QUEUED_GRACE:
-        won = db.session.execute(
-            update(Kit)
-            .where(
-                Kit.id == kit.id, Kit.state == JobState.QUEUED, Kit.requested_at == kit.requested_at
-            )
-            .values(requested_at=now)
-        ).rowcount
+def recover_kits(now: datetime) -> int:
+    """Called by the sweeper only: a kit left queued (lost message) is enqueued again; one
+    left running (worker gone) is queued again, or failed after MAX_ATTEMPTS. Returns how
+    many kits were touched."""
+    count = 0
+    lost = db.session.execute(
+        select(Kit.id, Kit.requested_at).where(
+            Kit.state == JobState.QUEUED, Kit.requested_at < now - QUEUED_GRACE
+        )
+    ).all()
+    for kit_id, requested_at in lost:
+        guard = (Kit.id == kit_id, Kit.state == JobState.QUEUED, Kit.requested_at == requested_at)
+        won = db.session.execute(update(Kit).where(*guard).values(requested_at=now)).rowcount
         db.session.commit()
         if won:
-            enqueue_kit(kit.id)
-    elif kit.state == JobState.RUNNING and kit.started_at < now - RUNNING_TIMEOUT:
-        guard = (Kit.id == kit.id, Kit.state == JobState.RUNNING, Kit.started_at == kit.started_at)
-        if kit.attempts >= MAX_ATTEMPTS:
-            error = (
-                f"Abgebrochen nach {kit.attempts} Versuchen: Die Erstellung wurde jedes Mal "
-                "unterbrochen (Zeitlimit überschritten oder Arbeitsprozess abgestürzt)."
-            )
+            enqueue_kit(kit_id)
+            count += 1
+    stuck = db.session.execute(
+        select(Kit.id, Kit.attempts, Kit.started_at).where(
+            Kit.state == JobState.RUNNING, Kit.started_at < now - RUNNING_TIMEOUT
+        )
+    ).all()
+    for kit_id, attempts, started_at in stuck:
+        guard = (Kit.id == kit_id, Kit.state == JobState.RUNNING, Kit.started_at == started_at)
+        if attempts >= MAX_ATTEMPTS:
+            error = given_up_message(attempts)
             values = {"state": JobState.FAILED, "error": error, "step": "Fehlgeschlagen"}
         else:
             values = {"state": JobState.QUEUED, "requested_at": now, "started_at": None}
         won = db.session.execute(update(Kit).where(*guard).values(**values)).rowcount
         db.session.commit()
-        if won and values["state"] == JobState.QUEUED:
-            enqueue_kit(kit.id)
-    else:
-        return
-    db.session.refresh(kit)
+        if won:
+            count += 1
+            if values["state"] == JobState.QUEUED:
+                enqueue_kit(kit_id)
+    return count
 
 
 # --- what is in a kit ------------------------------------------------------------------------

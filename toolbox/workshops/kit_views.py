@@ -13,7 +13,7 @@ from toolbox.core.states import JobState
 from toolbox.dashboard.views import local_time
 from toolbox.documents.formatting import german_date
 from toolbox.submissions.views import STATE_LABELS
-from toolbox.workshops.kit_builds import is_outdated, recover_kit, request_kit
+from toolbox.workshops.kit_builds import is_outdated, request_kit
 from toolbox.workshops.kit_content import kit_filename
 from toolbox.workshops.kit_mail import build_kit_message, send_kit_message
 from toolbox.workshops.models import Kit, Workshop
@@ -71,8 +71,6 @@ def status(workshop_id: int):
     if not current_user.is_authenticated:
         return jsonify({"error": _("Bitte melden Sie sich an.")}), 401
     workshop = workshop_or_404(workshop_id)
-    if workshop.kit is not None:
-        recover_kit(workshop.kit)
     response = jsonify(kit_status(workshop, workshop.kit))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -36,7 +36,7 @@ from toolbox.instruments.shared import CONCEPTS
 from toolbox.submissions.models import Submission
 from toolbox.submissions.views import STATE_LABELS
 from toolbox.workshops.forms import CoFacilitatorForm, WorkshopForm, shared_data, shared_fields
-from toolbox.workshops.kit_builds import is_outdated, recover_kit
+from toolbox.workshops.kit_builds import is_outdated
 from toolbox.workshops.models import Workshop
 from toolbox.workshops.service import (
     WorkshopError,
@@ -156,8 +156,6 @@ def edit(workshop_id: int):
 @login_required
 def detail(workshop_id: int):
     workshop = workshop_or_404(workshop_id)
-    if workshop.kit is not None:
-        recover_kit(workshop.kit)
     submissions = db.session.scalars(
         select(Submission)
         .where(Submission.workshop_id == workshop.id)
