@@ -1,7 +1,8 @@
 """The layout promises of the README ("Architecture"), checked over the source of toolbox/:
 every module imports, the import graph has no cycle, toolbox modules are imported at the
 top of a module (never inside a function to dodge a cycle), domain modules never import
-view modules, documents/ depends on nothing but the instrument framework and core, and
+view modules, documents/ depends on nothing but the instrument framework and pure core
+helpers, and
 production code reads no test hooks."""
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ VIEW_MODULES = {
 # views over the others, and views may use each other's helpers.
 WIRING = {"toolbox.app", "toolbox.ops.cli"}
 DASHBOARD_HELPERS = {"toolbox.dashboard.filters", "toolbox.dashboard.display"}
-# documents/ renders instruments: it may use their framework (base, values) and core.
+# documents/ renders instruments: it may use their framework (base, values) and the pure
+# helpers of core (time, formats), nothing with a database, a request or a queue.
 DOCUMENTS_MAY_IMPORT = (
     "toolbox.documents",
     "toolbox.instruments.base",
     "toolbox.instruments.values",
+    "toolbox.core.time",
+    "toolbox.core.formats",
 )
 
 

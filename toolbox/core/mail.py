@@ -1,4 +1,4 @@
-"""Build the documents email and hand it to an SMTP server (or the outbox folder).
+"""The mail transport: hand a message to an SMTP server (or the outbox folder).
 
 Errors are sorted into transient (connection problems, timeouts, 4xx replies: try again
 later) and permanent (5xx replies: trying again will not help).
@@ -7,7 +7,6 @@ later) and permanent (5xx replies: trying again will not help).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -17,10 +16,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import render_template
-
-from toolbox.documents.render import MEDIA_TYPES
-from toolbox.submissions.models import Submission
+from flask import current_app
 
 DEFAULT_FROM = "Kooperations-Werkzeugkasten <noreply@localhost>"
 SMTP_TIMEOUT = 10
@@ -62,46 +58,28 @@ class SmtpSettings:
         )
 
 
-def message_id(submission: Submission) -> str:
-    """Deterministic per submission and send request: a task that runs twice builds the
-    same message, so a receiving server (and we) can recognise a duplicate."""
-    digest = hashlib.sha256(f"{submission.token}:{submission.email_generation}".encode())
-    return f"<{digest.hexdigest()[:40]}@toolbox>"
-
-
-def build_message(
-    submission: Submission, title: str, page_url: str, sender: str, max_attachment_bytes: int
-) -> EmailMessage:
-    documents = list(submission.documents)
-    total = sum(d.size for d in documents)
-    attach = total <= max_attachment_bytes
-    context = {
-        "title": title,
-        "short_name": submission.short_name,
-        "page_url": page_url,
-        "documents": documents,
-        "attached": attach,
-        "limit_mb": max_attachment_bytes // (1024 * 1024),
-    }
+def new_message(subject: str, sender: str, recipient: str, message_id: str) -> EmailMessage:
+    """A message with the headers every email of the toolbox carries."""
     msg = EmailMessage()
-    subject = f"Ihre Dokumente: {title}"
-    if submission.short_name:
-        subject += f" – {submission.short_name}"
     msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever was typed
     msg["From"] = sender
-    msg["To"] = submission.email
-    msg["Message-ID"] = message_id(submission)
+    msg["To"] = recipient
+    msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(render_template("mail/documents.txt", **context))
-    msg.add_alternative(render_template("mail/documents.html", **context), subtype="html")
-    if attach:
-        for doc in documents:
-            maintype, subtype = MEDIA_TYPES[doc.format].split("/")
-            msg.add_attachment(
-                doc.content, maintype=maintype, subtype=subtype, filename=doc.filename
-            )
     return msg
+
+
+def send(msg: EmailMessage) -> str:
+    """Deliver by SMTP if TOOLBOX_SMTP_URL is set, else into the outbox folder; returns
+    "smtp" or "outbox". Raises MailError."""
+    config = current_app.config
+    smtp_url = config.get("TOOLBOX_SMTP_URL")
+    if not smtp_url:
+        write_outbox(msg, config["TOOLBOX_OUTBOX_DIR"])
+        return "outbox"
+    send_smtp(msg, SmtpSettings.from_url(smtp_url))
+    return "smtp"
 
 
 def send_smtp(msg: EmailMessage, settings: SmtpSettings) -> None:

@@ -30,7 +30,7 @@ from toolbox.contacts.service import (
 )
 from toolbox.contacts.views import search_query
 from toolbox.core.extensions import csrf, db
-from toolbox.dashboard.filters import BERLIN
+from toolbox.core.time import BERLIN
 from toolbox.dashboard.views import submission_or_404
 from toolbox.instruments.ansprechpersonen import ENTRY_FIELDS
 

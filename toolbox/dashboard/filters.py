@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select, true
 from werkzeug.datastructures import MultiDict
 
 from toolbox.core.states import EmailState, JobState
+from toolbox.core.time import to_utc
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.submissions.models import Job, Submission
 from toolbox.workshops.models import Workshop
 from toolbox.workshops.service import workshop_visible_to
 
-BERLIN = ZoneInfo("Europe/Berlin")
 JOB_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED)
 EMAIL_STATES = (EmailState.NONE, EmailState.PENDING, EmailState.SENT, EmailState.FAILED)
 MAX_QUERY_CHARS = 200
@@ -34,8 +33,7 @@ def visible_to(user) -> ColumnElement[bool]:
 
 
 def day_start_utc(day: dt.date) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time(), tzinfo=BERLIN)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
+    return to_utc(dt.datetime.combine(day, dt.time()))
 
 
 def _date(value: str) -> dt.date | None:

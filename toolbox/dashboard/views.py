@@ -16,9 +16,9 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from toolbox.accounts.views import not_activity
 from toolbox.core.extensions import db
+from toolbox.core.time import local_time
 from toolbox.dashboard.display import data_rows, timeline
 from toolbox.dashboard.filters import (
-    BERLIN,
     EMAIL_STATES,
     JOB_STATES,
     Filters,
@@ -61,11 +61,8 @@ def seconds(value: float | None) -> str:
 
 
 @bp.app_template_filter("local_time")
-def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y, %H:%M") -> str:
-    """Stored naive UTC → German local time."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=dt.UTC).astimezone(BERLIN).strftime(fmt)
+def local_time_filter(value: dt.datetime | None, fmt: str = "%d.%m.%Y, %H:%M") -> str:
+    return local_time(value, fmt)
 
 
 def submission_or_404(submission_id: int, *, with_details: bool = False) -> Submission:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from toolbox.core.time import BERLIN
 from toolbox.instruments.base import CalendarEvent
 
 ICS_MEDIA_TYPE = "text/calendar"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:

@@ -7,22 +7,20 @@ after the server accepted the message.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
+from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import or_, update
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
-from toolbox.core.mail import (
-    SmtpSettings,
-    build_message,
-    send_smtp,
-    sender_address,
-    write_outbox,
-)
+from toolbox.core.mail import new_message, send, sender_address
 from toolbox.core.states import EmailState
+from toolbox.core.urls import external_url
+from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import get_instrument
 from toolbox.jobs.queue import SEND_DOCUMENTS, enqueue
 from toolbox.submissions.models import Submission
@@ -83,29 +81,54 @@ def claim_email(submission_id: int) -> bool:
     return bool(won)
 
 
+def message_id(submission: Submission) -> str:
+    """Deterministic per submission and send request: a task that runs twice builds the
+    same message, so a receiving server (and we) can recognise a duplicate."""
+    digest = hashlib.sha256(f"{submission.token}:{submission.email_generation}".encode())
+    return f"<{digest.hexdigest()[:40]}@toolbox>"
+
+
+def build_message(
+    submission: Submission, title: str, page_url: str, sender: str, max_attachment_bytes: int
+) -> EmailMessage:
+    documents = list(submission.documents)
+    total = sum(d.size for d in documents)
+    attach = total <= max_attachment_bytes
+    context = {
+        "title": title,
+        "short_name": submission.short_name,
+        "page_url": page_url,
+        "documents": documents,
+        "attached": attach,
+        "limit_mb": max_attachment_bytes // (1024 * 1024),
+    }
+    subject = f"Ihre Dokumente: {title}"
+    if submission.short_name:
+        subject += f" – {submission.short_name}"
+    msg = new_message(subject, sender, submission.email, message_id(submission))
+    msg.set_content(render_template("mail/documents.txt", **context))
+    msg.add_alternative(render_template("mail/documents.html", **context), subtype="html")
+    if attach:
+        for doc in documents:
+            maintype, subtype = MEDIA_TYPES[doc.format].split("/")
+            msg.add_attachment(
+                doc.content, maintype=maintype, subtype=subtype, filename=doc.filename
+            )
+    return msg
+
+
 def deliver(submission: Submission) -> str:
     """Send the message (SMTP or outbox); returns the transport used. Raises MailError."""
     config = current_app.config
     instrument = get_instrument(submission.instrument)
-    base = config["TOOLBOX_BASE_URL"].rstrip("/")
-    # No request in a worker: build the path from the URL map, the host from the config.
-    path = current_app.url_map.bind("toolbox").build(
-        "submissions.page", {"token": submission.token}
-    )
-    page_url = base + path
     msg = build_message(
         submission,
         title=instrument.document_title if instrument else submission.instrument,
-        page_url=page_url,
+        page_url=external_url(submission.page_path),
         sender=sender_address(config.get("TOOLBOX_MAIL_FROM")),
         max_attachment_bytes=config["TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES"],
     )
-    smtp_url = config.get("TOOLBOX_SMTP_URL")
-    if not smtp_url:
-        write_outbox(msg, config["TOOLBOX_OUTBOX_DIR"])
-        return "outbox"
-    send_smtp(msg, SmtpSettings.from_url(smtp_url))
-    return "smtp"
+    return send(msg)
 
 
 def mark_sent(submission_id: int, transport: str) -> None:

@@ -60,6 +60,11 @@ class Submission(db.Model):
     def payload(self) -> dict:
         return json.loads(self.payload_json)
 
+    @property
+    def page_path(self) -> str:
+        """The private page (route `submissions.page`), for links built without a request."""
+        return f"/s/{self.token}"
+
 
 class Job(db.Model):
     __tablename__ = "job"

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import escape
 
+from toolbox.core.formats import size_text
+from toolbox.core.time import to_local
 from toolbox.documents.formatting import german_date, safe_filename_part
 from toolbox.documents.qr import qr_data_url
 from toolbox.documents.render import Renderer
@@ -40,7 +41,6 @@ from toolbox.documents.templating import document_environment
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import get_instrument
 
-BERLIN = ZoneInfo("Europe/Berlin")
 COVER = "00_Deckblatt.pdf"
 BLANKS = "01_Vorlagen"
 FILLED = "02_Ausgefuellt"
@@ -175,7 +175,7 @@ def cover_context(source: KitSource) -> dict:
     return {
         "document_title": "Workshop-Kit",
         "short_name": source.title,
-        "generated": german_date(_local(source.generated).date()),
+        "generated": german_date(to_local(source.generated).date()),
         "title": source.title,
         "date": german_date(source.date),
         "place": source.place,
@@ -186,10 +186,6 @@ def cover_context(source: KitSource) -> dict:
         "participant_url": escape(source.participant_url),
         "qr": qr_data_url(source.participant_url),
     }
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC).astimezone(BERLIN)
 
 
 def build_kit(
@@ -228,7 +224,7 @@ def build_kit(
 
     progress(70, "Verzeichnis der Ansprechpersonen")
     directory = get_instrument("ansprechpersonen")
-    for doc in renderer.render(directory, source.contacts_payload, today=_local(now).date()):
+    for doc in renderer.render(directory, source.contacts_payload, today=to_local(now).date()):
         files.append(KitFile(f"{CONTACTS}.{doc.format}", doc.content, directory.title, now))
 
     progress(90, "Inhaltsverzeichnis und Prüfsummen")
@@ -239,7 +235,7 @@ def build_kit(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for f in [*files, KitFile(MANIFEST, manifest, "", now)]:
-            info = zipfile.ZipInfo(f.path, date_time=_local(f.created).timetuple()[:6])
+            info = zipfile.ZipInfo(f.path, date_time=to_local(f.created).timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, f.content)
@@ -275,7 +271,7 @@ def render_index(source: KitSource, files: list[KitFile]) -> bytes:
             title=source.title,
             date=german_date(source.date),
             place=source.place,
-            generated=_local(source.generated).strftime("%d.%m.%Y, %H:%M Uhr"),
+            generated=to_local(source.generated).strftime("%d.%m.%Y, %H:%M Uhr"),
             sections=[(heading, [_link(f) for f in group]) for heading, group in sections if group],
             manifest=MANIFEST,
         )
@@ -290,16 +286,8 @@ def _link(f: KitFile) -> dict:
         "name": name,
         "instrument": f.instrument,
         "format": name.rsplit(".", 1)[-1].upper(),
-        "size": _size(len(f.content)),
+        "size": size_text(len(f.content)),
     }
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} Bytes"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
 def kit_filename(title: str, day: dt.date) -> str:

@@ -3,14 +3,16 @@ by static/kit.js), download it, or send oneself a link to it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from toolbox.accounts.views import not_activity
+from toolbox.core.formats import size_text
 from toolbox.core.mail import MailError
 from toolbox.core.states import JobState
-from toolbox.dashboard.views import local_time
+from toolbox.core.time import local_time
+from toolbox.core.urls import external_url
 from toolbox.documents.formatting import german_date
 from toolbox.submissions.views import STATE_LABELS
 from toolbox.workshops.kit_builds import is_outdated, request_kit
@@ -23,12 +25,8 @@ bp = Blueprint("kits", __name__, url_prefix="/dashboard/workshops/<int:workshop_
 
 
 @bp.app_template_filter("kit_size")
-def size_text(size: int | None) -> str:
-    if not size:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(size // 1024, 1)} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+def kit_size(size: int | None) -> str:
+    return size_text(size)
 
 
 def kit_status(workshop: Workshop, kit: Kit | None) -> dict:
@@ -93,8 +91,7 @@ def download(workshop_id: int):
 
 def _external(endpoint: str, **values) -> str:
     """Links in emails use TOOLBOX_BASE_URL, like every other message."""
-    base = current_app.config["TOOLBOX_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    return external_url(url_for(endpoint, **values))
 
 
 @bp.post("/email")

@@ -64,6 +64,11 @@ class Workshop(db.Model):
     def shared(self) -> dict[str, str]:
         return json.loads(self.shared_json)
 
+    @property
+    def participant_path(self) -> str:
+        """The participant link (route `participants.workshop`), built without a request."""
+        return f"/w/{self.token}"
+
     def is_closed(self, now: datetime | None = None) -> bool:
         return self.closes_at is not None and (now or utcnow()) >= self.closes_at
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import current_app
 from sqlalchemy import ColumnElement, false, func, or_, select, true
 from werkzeug.datastructures import MultiDict
 
 from toolbox.accounts.models import User
 from toolbox.accounts.service import find_user
 from toolbox.core.extensions import db
+from toolbox.core.urls import external_url
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.instruments.shared import CONCEPTS, prefill
@@ -102,11 +102,7 @@ def remove_co_facilitator(workshop: Workshop, user_id: int) -> bool:
 def participant_url(workshop: Workshop) -> str:
     """The link for participants, on TOOLBOX_BASE_URL: the same on screen, in the QR code
     and on the kit's cover sheet, whether a request, a worker or the CLI builds it."""
-    base = current_app.config["TOOLBOX_BASE_URL"].rstrip("/")
-    path = current_app.url_map.bind("toolbox").build(
-        "participants.workshop", {"token": workshop.token}
-    )
-    return base + path
+    return external_url(workshop.participant_path)
 
 
 def workshop_by_token(token: str | None) -> Workshop | None:

@@ -26,9 +26,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
+from toolbox.core import time as local_clock
 from toolbox.core.extensions import csrf, db
 from toolbox.core.i18n import translated
-from toolbox.dashboard.filters import BERLIN
 from toolbox.documents.formatting import safe_filename_part
 from toolbox.documents.qr import qr_png, qr_svg
 from toolbox.instruments.registry import get_instrument
@@ -69,13 +69,13 @@ def to_utc(local: dt.datetime | None) -> dt.datetime | None:
     """A time typed in Germany → naive UTC, as stored."""
     if local is None:
         return None
-    return local.replace(tzinfo=BERLIN).astimezone(dt.UTC).replace(tzinfo=None)
+    return local_clock.to_utc(local)
 
 
 def to_local(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=dt.UTC).astimezone(BERLIN).replace(tzinfo=None)
+    return local_clock.to_local(value).replace(tzinfo=None)
 
 
 @bp.app_template_global()
