@@ -97,6 +97,13 @@ def from_environment() -> dict:
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
+        # "Send the email again" per client address (API), across submissions; each
+        # submission also has its own limits (toolbox.mail_limits).
+        "TOOLBOX_RESEND_RATE_LIMIT": env.get("TOOLBOX_RESEND_RATE_LIMIT", "20 per hour"),
+        # Emails one signed-in account may trigger (kit links, re-sends).
+        "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT": env.get(
+            "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT", "20 per hour"
+        ),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.
