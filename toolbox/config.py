@@ -12,6 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from toolbox.ratelimits import sqlite_storage_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,13 +89,23 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
         ),
-        # Counted in the Redis broker when there is one, so all web processes share the
-        # counts; memory:// counts per process. A storage outage must not stop submissions.
+        # Counted in the Redis broker when there is one, otherwise in a file in the data
+        # directory: either way all web processes share the counts (toolbox.ratelimits).
+        # A storage outage must not stop submissions.
         "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL")
-        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        or (
+            broker_url
+            if broker_url.startswith("redis")
+            else sqlite_storage_url(data_dir / "ratelimits.sqlite")
+        ),
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the address): slows guessing from many
+        # addresses; the account's owner can log in again after the window.
+        "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT": env.get(
+            "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+        ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
