@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import logging
 import os
 import socket
 import subprocess
@@ -169,3 +170,53 @@ def test_failed_logins_are_throttled_per_account(make_app):
     # other accounts are not affected, and logging in successfully does not count
     for _ in range(5):
         assert login(app.test_client(), "andere@example.org").status_code == 303
+
+
+# --- logs: no tokens, no forged lines ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_access_log_redacts_tokens_and_escapes_control_characters(make_app, start_gunicorn):
+    app = make_app()
+    server = start_gunicorn(app, workers=1)
+    token = "Abc_def-" + "x" * 35
+    for path in (
+        f"/s/{token}",
+        f"/s/{token}/dokumente/pdf",
+        f"/w/{token}",
+        f"/entwurf/{token}",
+        f"/api/v1/submissions/{token}",
+        f"/unbekannt/{token}",
+        "/s/kurz",
+        "/s/x%0a2026-12-03%2011:00:00%20ERROR%20[-]%20toolbox:%20FORGED%20LOG%20LINE",
+        "/s/y%0d%0a127.0.0.1%20%22GET%20/FORGED%22%20200",
+    ):
+        server.request("GET", path)
+    assert server.request("GET", "/healthz")[0] == 200
+    time.sleep(0.5)
+    log = server.log()
+    assert "xxxxxxxx" not in log and "kurz" not in log
+    assert '"GET /s/<token>" 404' in log and '"GET /s/<token>/dokumente/pdf" 404' in log
+    assert '"GET /w/<token>"' in log and '"GET /entwurf/<token>"' in log
+    assert '"GET /api/v1/submissions/<token>"' in log and '"GET /unbekannt/<token>"' in log
+    lines = log.splitlines()
+    assert not [line for line in lines if "FORGED" in line and not line.startswith("127.0.0.0 ")]
+    assert '"GET /healthz" 200' in log
+    # the client address, shortened
+    assert not [line for line in lines if line.startswith("127.0.0.1 ")]
+
+
+def test_application_log_lines_are_cleaned(app, capsys):
+    token = "T" * 43
+    logging.getLogger("toolbox.test").warning(
+        "page /s/%s opened\n2026-12-03 ERROR forged %s", token, "\u2028"
+    )
+    try:
+        raise ValueError(f"/entwurf/{token}")
+    except ValueError:
+        logging.getLogger("toolbox.test").exception("failed")
+    out = capsys.readouterr().out
+    assert token not in out
+    assert "page /s/<token> opened\\x0a2026-12-03 ERROR forged \\x2028" in out
+    assert "ValueError: /entwurf/<token>" in out
+    assert not [line for line in out.splitlines() if line.startswith("2026-12-03 ERROR")]
