@@ -12,6 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from toolbox.ratelimits import sqlite_storage_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -87,18 +89,35 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
         ),
-        # Counted in the Redis broker when there is one, so all web processes share the
-        # counts; memory:// counts per process. A storage outage must not stop submissions.
+        # Counted in the Redis broker when there is one, otherwise in a file in the data
+        # directory: either way all web processes share the counts (toolbox.ratelimits).
+        # A storage outage must not stop submissions.
         "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL")
-        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        or (
+            broker_url
+            if broker_url.startswith("redis")
+            else sqlite_storage_url(data_dir / "ratelimits.sqlite")
+        ),
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the address): slows guessing from many
+        # addresses; the account's owner can log in again after the window.
+        "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT": env.get(
+            "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+        ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # The live preview asks after every pause in typing: a room of typists needs more.
         "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),
+        # "Send the email again" per client address (API), across submissions; each
+        # submission also has its own limits (toolbox.mail_limits).
+        "TOOLBOX_RESEND_RATE_LIMIT": env.get("TOOLBOX_RESEND_RATE_LIMIT", "20 per hour"),
+        # Emails one signed-in account may trigger (kit links, re-sends).
+        "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT": env.get(
+            "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT", "20 per hour"
+        ),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.

@@ -22,6 +22,7 @@ from toolbox.mail import (
     sender_address,
     write_outbox,
 )
+from toolbox.mail_limits import RESEND_DETAIL, check_resend_allowed
 from toolbox.models import EmailState, Submission, utcnow
 from toolbox.submissions import record_event
 
@@ -43,9 +44,11 @@ def enqueue_email(submission_id: int) -> None:
 
 
 def request_resend(submission: Submission) -> bool:
-    """failed/sent → pending, as a new message (new Message-ID)."""
+    """failed/sent → pending, as a new message (new Message-ID). Raises ResendRefused
+    past the per-submission limits (toolbox.mail_limits)."""
     if not submission.email or submission.email_state not in (EmailState.FAILED, EmailState.SENT):
         return False
+    check_resend_allowed(submission.id)
     won = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, Submission.email_state == submission.email_state)
@@ -59,7 +62,7 @@ def request_resend(submission: Submission) -> bool:
         )
     ).rowcount
     if won:
-        record_event(submission.id, "email", EmailState.PENDING, "erneut angefordert")
+        record_event(submission.id, "email", EmailState.PENDING, RESEND_DETAIL)
     db.session.commit()
     if won:
         enqueue_email(submission.id)

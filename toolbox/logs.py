@@ -1,8 +1,8 @@
 """Logging to stdout, as text or JSON (TOOLBOX_LOG_FORMAT=json), with a request id.
 
 What we log is about the system, never about people: ids, states and durations, no
-payloads, no addresses, no tokens (paths with tokens are logged by gunicorn's access log
-format without query strings; see gunicorn.conf.py).
+payloads, no addresses, no tokens: every line through the handler is cleaned by
+toolbox.log_redaction (tokens replaced, control characters escaped), gunicorn's too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import secrets
 import sys
 
 from flask import Flask, g, has_request_context, request
+
+from toolbox.log_redaction import RedactingFilter
 
 HANDLER_NAME = "toolbox-stdout"
 
@@ -58,6 +60,7 @@ def configure_logging(app: Flask) -> None:
         handler = StdoutHandler()
         handler.set_name(HANDLER_NAME)
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(RedactingFilter())
         if app.config.get("TOOLBOX_LOG_FORMAT") == "json":
             handler.setFormatter(JsonFormatter())
         else:

@@ -8,6 +8,7 @@ from toolbox.delivery import request_resend
 from toolbox.extensions import limiter
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.mail_limits import ResendRefused, resend_rate_limit
 from toolbox.models import Submission
 from toolbox.submissions import create_submission
 from toolbox.web.instruments import submit_limit
@@ -104,10 +105,15 @@ def email_status(submission: Submission) -> dict:
 
 
 @bp.post("/submissions/<token>/email")
+@limiter.limit(resend_rate_limit)
 def resend_email(token: str):
     """Send the documents email again (after a failure, or once more)."""
     submission = submission_or_404(token)
-    if not request_resend(submission):
+    try:
+        accepted = request_resend(submission)
+    except ResendRefused as refusal:
+        return jsonify({"error": str(refusal)}), 429
+    if not accepted:
         return jsonify({"error": "Für diese Einreichung kann keine E-Mail gesendet werden."}), 409
     return jsonify(submission_status(submission)), 202
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from toolbox.delivery import request_resend
+from toolbox.mail_limits import ResendRefused, check_account_mail_allowed
 from toolbox.submissions import delete_submission, retry_job
 from toolbox.web.dashboard import submission_or_404
 
@@ -36,7 +37,13 @@ def retry(submission_id: int):
 @login_required
 def resend(submission_id: int):
     submission = submission_or_404(submission_id)
-    if request_resend(submission):
+    try:
+        check_account_mail_allowed()
+        accepted = request_resend(submission)
+    except ResendRefused as refusal:
+        flash(str(refusal), "error")
+        return _back(submission_id)
+    if accepted:
         flash(_("Die E-Mail wird noch einmal gesendet."), "success")
     else:
         flash(_("Für diese Einreichung kann gerade keine E-Mail gesendet werden."), "error")

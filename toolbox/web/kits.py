@@ -12,6 +12,7 @@ from toolbox.kit_builds import is_outdated, recover_kit, request_kit
 from toolbox.kit_mail import build_kit_message, send_kit_message
 from toolbox.kits import kit_filename
 from toolbox.mail import MailError
+from toolbox.mail_limits import ResendRefused, check_account_mail_allowed
 from toolbox.models import JobState, Kit, Workshop
 from toolbox.web.auth import not_activity
 from toolbox.web.dashboard import local_time
@@ -105,6 +106,11 @@ def email(workshop_id: int):
     kit = workshop.kit
     if kit is None or not kit.ready:
         flash(_("Es gibt noch kein fertiges Kit. Bitte erst „Kit erstellen“."), "error")
+        return _back(workshop)
+    try:
+        check_account_mail_allowed()
+    except ResendRefused as refusal:
+        flash(str(refusal), "error")
         return _back(workshop)
     msg = build_kit_message(
         current_user.email,
