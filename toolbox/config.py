@@ -70,6 +70,8 @@ def from_environment() -> dict:
         "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(PROJECT_ROOT / "templates")),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        # Seconds between two runs of the sweeper (celery beat); tests run it more often.
+        "TOOLBOX_SWEEP_INTERVAL": float(env.get("TOOLBOX_SWEEP_INTERVAL", "30")),
         "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),
         "TOOLBOX_LOG_LEVEL": env.get("TOOLBOX_LOG_LEVEL", "INFO"),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.

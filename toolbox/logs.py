@@ -51,6 +51,26 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+SWEEP_TASK = "toolbox.jobs.tasks.sweep_task"
+# Where Celery reports each run of a periodic task: beat sending it, the worker receiving
+# it, the pool finishing it.
+CELERY_ROUTINE_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+
+
+class QuietSweepFilter(logging.Filter):
+    """Drops Celery's routine INFO lines about the sweep task (every 30 s, forever); the
+    sweep task logs itself when it did something. Warnings and errors pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        data = getattr(record, "data", None)
+        if isinstance(data, dict) and data.get("name") == SWEEP_TASK:
+            return False  # "Task … received", "Task … succeeded in …"
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.name == "celery.beat" and SWEEP_TASK in args)  # "Sending due task"
+
+
 def configure_logging(app: Flask) -> None:
     """Once per process: a stdout handler on the root logger (tests create many apps).
     Celery workers keep Celery's own logging (it redirects stdout into its loggers)."""
@@ -74,6 +94,10 @@ def configure_logging(app: Flask) -> None:
     # fontTools and WeasyPrint report every step at INFO: noise in production logs.
     for name in ("fontTools", "weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in CELERY_ROUTINE_LOGGERS:
+        celery_logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietSweepFilter) for f in celery_logger.filters):
+            celery_logger.addFilter(QuietSweepFilter())
 
     @app.before_request
     def _request_id():

@@ -22,6 +22,7 @@ QUEUED_GRACE = timedelta(seconds=30)  # a queued job older than this has lost it
 RUNNING_TIMEOUT = timedelta(seconds=HARD_TIME_LIMIT + 30)  # longer: its worker is gone
 EMAIL_QUIET = timedelta(minutes=10)  # longer than the longest retry backoff
 MAX_ATTEMPTS = 3
+SWEEP_DELAY = timedelta(seconds=30)  # celery beat runs the sweep this often (by default)
 MAIL_MAX_ATTEMPTS = 10
 
 

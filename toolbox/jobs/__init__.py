@@ -56,7 +56,10 @@ def celery_init_app(app: Flask) -> Celery:
             "imports": ["toolbox.jobs.tasks"],
             # Run by `celery beat` (Procfile `beat:`), once for all workers.
             "beat_schedule": {
-                "sweep": {"task": "toolbox.jobs.tasks.sweep_task", "schedule": 30.0},
+                "sweep": {
+                    "task": "toolbox.jobs.tasks.sweep_task",
+                    "schedule": app.config.get("TOOLBOX_SWEEP_INTERVAL", 30.0),
+                },
                 "purge": {"task": "toolbox.jobs.tasks.purge_task", "schedule": 24 * 3600.0},
             },
         }

@@ -13,7 +13,7 @@ from toolbox.models import Submission
 from toolbox.submissions import create_submission
 from toolbox.web.instruments import submit_limit
 from toolbox.web.openapi import openapi_document
-from toolbox.web.submissions import submission_or_404
+from toolbox.web.submissions import job_detail, submission_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -71,6 +71,8 @@ def submission_status(submission: Submission) -> dict:
     job = submission.job
     out = {
         "state": job.state,
+        "attempts": job.attempts,
+        "detail": job_detail(job),
         "instrument": submission.instrument,
         "created_at": submission.created_at.isoformat() + "Z",
         "documents": [

@@ -63,6 +63,9 @@ def openapi_document() -> dict:
         "required": ["state", "documents", "email"],
         "properties": {
             "state": {"enum": ["queued", "running", "done", "failed"]},
+            # attempts started so far (a job interrupted by a crash is retried)
+            "attempts": {"type": "integer"},
+            "detail": {"type": "string", "description": "what the private page says"},
             "documents": {
                 "type": "array",
                 "items": {
