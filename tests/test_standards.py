@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+
 import pytest
+import vobject
+from conftest import load_data
 from werkzeug.exceptions import MethodNotAllowed
+
+from toolbox.documents.ics import render_ics
+from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.registry import get_instrument
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -48,3 +57,63 @@ def test_405_outside_api_carries_allow_header(client, path):
     response = client.open(path, method="DELETE")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def calendar_of(app, slug: str, data: dict):
+    """The .ics of API-style data, read back by vobject (a parser independent of the
+    icalendar library that writes it), with vobject's own validation."""
+    instrument = get_instrument(slug)
+    with app.app_context():
+        form, errors = validated_form(instrument, data)
+        assert not errors, errors
+        payload = to_payload(form)
+    content = render_ics(instrument.calendar(payload), "Test", uid_seed=slug)
+    calendar = vobject.readOne(content.decode("utf-8"), validate=True)
+    for event in calendar.vevent_list:
+        assert event.validate(raiseException=True)
+    return calendar
+
+
+def test_annual_plan_events_carry_status_from_the_plan(app):
+    """RFC 5545 3.8.1.11: a cancelled date must not come out as a normal event."""
+    data = copy.deepcopy(load_data("jahresplanung"))
+    statuses = ["abgesagt", "bestaetigt", "geplant", "durchgefuehrt", "vorbereitet"]
+    for row, status in zip(data["termine"], statuses, strict=True):
+        row["status"] = status
+    data["termine"].append({"datum": "2027-11-03", "art": "sonstiges"})  # no status
+    calendar = calendar_of(app, "jahresplanung", data)
+    got = {event.dtstart.value.isoformat(): event.status.value for event in calendar.vevent_list}
+    assert got == {
+        "2027-02-02": "CANCELLED",
+        "2027-03-06": "CONFIRMED",
+        "2027-07-14": "TENTATIVE",
+        "2027-10-20": "CONFIRMED",
+        "2027-12-15": "TENTATIVE",
+        "2027-11-03": "TENTATIVE",
+    }
+
+
+def test_every_calendar_event_has_a_status(app):
+    for slug in ("raumnutzung", "gruendungsplanung"):
+        calendar = calendar_of(app, slug, load_data(slug))
+        assert [e.status.value for e in calendar.vevent_list] == ["CONFIRMED"], slug
+
+
+def test_open_ended_series_keeps_berlin_time_past_2037(app):
+    """The embedded VTIMEZONE must cover every occurrence of an open-ended series, across
+    the DST changes, also after 2037 (where a transition list from zoneinfo stops)."""
+    data = load_data("raumnutzung")
+    assert not data.get("gueltig_bis")
+    calendar = calendar_of(app, "raumnutzung", data)
+    assert calendar.vtimezone.tzid.value == "Europe/Berlin"
+    (event,) = calendar.vevent_list
+    occurrences = event.getrruleset()
+    checked = 0
+    for year in (2028, 2037, 2038, 2045, 2060):
+        for month, offset in ((1, 1), (7, 2), (12, 1)):
+            day = occurrences.after(dt.datetime(year, month, 1, tzinfo=dt.UTC))
+            assert day.month == month and day.weekday() == 1  # first Tuesday
+            assert (day.hour, day.minute) == (17, 0), day
+            assert day.utcoffset() == dt.timedelta(hours=offset), day
+            checked += 1
+    assert checked == 15
