@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 import vobject
-from conftest import load_data
+from conftest import ROOT, load_data
+from lxml import etree
 from werkzeug.exceptions import MethodNotAllowed
 
+from toolbox.documents.docx import render_docx
 from toolbox.documents.ics import render_ics
+from toolbox.documents.render import Renderer
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import get_instrument
 
@@ -59,14 +64,18 @@ def test_405_outside_api_carries_allow_header(client, path):
     assert "GET" in response.headers["Allow"]
 
 
+def payload_of(app, slug: str, data: dict) -> dict:
+    with app.app_context():
+        form, errors = validated_form(get_instrument(slug), data)
+        assert not errors, errors
+        return to_payload(form)
+
+
 def calendar_of(app, slug: str, data: dict):
     """The .ics of API-style data, read back by vobject (a parser independent of the
     icalendar library that writes it), with vobject's own validation."""
     instrument = get_instrument(slug)
-    with app.app_context():
-        form, errors = validated_form(instrument, data)
-        assert not errors, errors
-        payload = to_payload(form)
+    payload = payload_of(app, slug, data)
     content = render_ics(instrument.calendar(payload), "Test", uid_seed=slug)
     calendar = vobject.readOne(content.decode("utf-8"), validate=True)
     for event in calendar.vevent_list:
@@ -117,3 +126,54 @@ def test_open_ended_series_keeps_berlin_time_past_2037(app):
             assert day.utcoffset() == dt.timedelta(hours=offset), day
             checked += 1
     assert checked == 15
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {
+    "w": W[1:-1],
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+DOCX_TEMPLATES = sorted((ROOT / "templates" / "docx").glob("*.docx"))
+
+
+def check_german_docx(content: bytes) -> etree._Element:
+    """The DOCX's default language is German everywhere; returns its core properties."""
+    with zipfile.ZipFile(io.BytesIO(content)) as docx:
+        names = set(docx.namelist())
+        styles = etree.fromstring(docx.read("word/styles.xml"))
+        settings = etree.fromstring(docx.read("word/settings.xml"))
+        core = etree.fromstring(docx.read("docProps/core.xml"))
+        for name in ("word/styles.xml", "word/settings.xml", "word/stylesWithEffects.xml"):
+            if name in names:
+                assert b"en-US" not in docx.read(name), name
+    (lang,) = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang", namespaces=NS)
+    assert lang.get(W + "val") == "de-DE"
+    assert lang.get(W + "eastAsia") == "de-DE"
+    (theme_lang,) = settings.xpath("w:themeFontLang", namespaces=NS)
+    assert theme_lang.get(W + "val") == "de-DE"
+    assert core.findtext("dc:language", namespaces=NS) == "de-DE"
+    assert "python-docx" not in (core.findtext("dc:description", namespaces=NS) or "")
+    assert not core.findtext("dcterms:created", namespaces=NS).startswith("2013")
+    return core
+
+
+@pytest.mark.parametrize("template", DOCX_TEMPLATES, ids=lambda p: p.stem)
+def test_docx_template_is_german(template):
+    assert len(DOCX_TEMPLATES) >= 10
+    check_german_docx(template.read_bytes())
+
+
+def test_rendered_docx_is_german_and_says_what_it_is(app):
+    slug = "raumnutzung"
+    instrument = get_instrument(slug)
+    renderer = Renderer(ROOT / "templates")
+    context = renderer.context(instrument, payload_of(app, slug, load_data(slug)), dt.date.today())
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    content = render_docx(ROOT / "templates" / "docx" / f"{slug}.docx", context, "Titel X")
+    core = check_german_docx(content)
+    assert core.findtext("dc:title", namespaces=NS) == "Titel X"
+    for name in ("dcterms:created", "dcterms:modified"):
+        stamp = dt.datetime.fromisoformat(core.findtext(name, namespaces=NS))
+        assert before <= stamp <= dt.datetime.now(dt.UTC), name
