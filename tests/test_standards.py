@@ -145,6 +145,8 @@ def check_german_docx(content: bytes) -> etree._Element:
         styles = etree.fromstring(docx.read("word/styles.xml"))
         settings = etree.fromstring(docx.read("word/settings.xml"))
         core = etree.fromstring(docx.read("docProps/core.xml"))
+        assert not any("thumbnail" in name for name in names), names
+        assert b"Macintosh" not in docx.read("docProps/app.xml")
         for name in ("word/styles.xml", "word/settings.xml", "word/stylesWithEffects.xml"):
             if name in names:
                 assert b"en-US" not in docx.read(name), name

@@ -11,6 +11,7 @@ import datetime as dt
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -156,8 +157,22 @@ class TemplateDoc:
             if part.partname.endswith("/stylesWithEffects.xml"):
                 part._blob = part.blob.replace(b'"en-US"', f'"{LANGUAGE}"'.encode())  # noqa: SLF001
 
+    def _no_leftovers(self):
+        """Drop what python-docx's default template brings along: its thumbnail (a blank
+        page) and the application name "Microsoft Macintosh Word"."""
+        rels = self.doc.part.package.rels
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+            rels.pop(rid)
+        for part in self.doc.part.package.iter_parts():
+            if part.partname == "/docProps/app.xml":
+                part._blob = part.blob.replace(  # noqa: SLF001
+                    b"<Application>Microsoft Macintosh Word</Application>",
+                    b"<Application>toolbox</Application>",
+                )
+
     def save(self, path):
         self._german()
+        self._no_leftovers()
         props = self.doc.core_properties
         props.title = ""
         props.author = "toolbox"
