@@ -14,7 +14,7 @@ from pathlib import Path
 
 from toolbox.documents.blank import blank_context, render_blank_docx
 from toolbox.documents.docx import DOCX_MEDIA_TYPE, render_docx
-from toolbox.documents.formatting import document_filename, german_date
+from toolbox.documents.formatting import berlin_today, document_filename, german_date
 from toolbox.documents.ics import ICS_MEDIA_TYPE, render_ics
 from toolbox.documents.pdf import PDF_MEDIA_TYPE, PdfRenderer
 from toolbox.documents.sanitize import sanitize_value
@@ -51,7 +51,7 @@ class Renderer:
         blank: bool = False,
     ) -> list[RenderedDocument]:
         """All documents of one submission, or (`blank`) the form to fill in by hand."""
-        today = today or dt.date.today()
+        today = today or berlin_today()
         if blank:
             return self.render_blank(instrument, today)
         payload = sanitize_value(payload)

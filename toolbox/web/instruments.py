@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from toolbox.documents.formatting import berlin_today
 from toolbox.documents.render import get_renderer
 from toolbox.drafts import discard_draft, draft_formdata, save_draft
 from toolbox.extensions import csrf, limiter
@@ -168,7 +169,7 @@ def blank(slug: str, fmt: str):
     instrument = get_instrument(slug)
     if instrument is None or fmt not in ("pdf", "docx"):
         abort(404)
-    document = _blank_documents(slug, dt.date.today())[fmt]
+    document = _blank_documents(slug, berlin_today())[fmt]
     response = Response(document.content, mimetype=document.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=document.filename)
     return response

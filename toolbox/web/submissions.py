@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from toolbox.documents.formatting import berlin_time
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.models import Document, Job, Submission
@@ -80,14 +81,14 @@ def email_label(submission: Submission) -> str:
             )
         return _("Die Dokumente werden per E-Mail geschickt, sobald sie fertig sind.")
     if state == "sent":
-        when = submission.email_sent_at.strftime("%d.%m.%Y, %H:%M")
+        when = berlin_time(submission.email_sent_at)
         if submission.email_transport == "outbox":
             return _(
-                "Die Nachricht wurde am %(when)s Uhr (UTC) im Postausgang abgelegt: Auf "
+                "Die Nachricht wurde am %(when)s Uhr im Postausgang abgelegt: Auf "
                 "diesem Server ist kein Mailserver eingerichtet.",
                 when=when,
             )
-        return _("Die E-Mail wurde am %(when)s Uhr (UTC) verschickt.", when=when)
+        return _("Die E-Mail wurde am %(when)s Uhr verschickt.", when=when)
     if state == "failed":
         return _(
             "Die E-Mail konnte nicht zugestellt werden: %(error)s", error=submission.email_error
