@@ -11,3 +11,5 @@ accesslog = "-"
 errorlog = "-"
 # Never log query strings or bodies: tokens are in paths only, personal data nowhere.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# Tokens in paths replaced, control characters escaped, client addresses shortened.
+logger_class = "toolbox.core.log_redaction.GunicornLogger"

@@ -66,6 +66,8 @@ def test_valid_submission_is_stored_and_queued(app, client):
     status = client.get(f"/api/v1/submissions/{body['token']}").get_json()
     assert status == {
         "state": "queued",
+        "attempts": 0,
+        "detail": "Ihre Dokumente werden gleich erstellt.",
         "instrument": SLUG,
         "created_at": status["created_at"],
         "documents": [],

@@ -73,7 +73,12 @@ def test_workshop_link_submission_and_kit(new_context, live_server, worker, scre
     download_link = page.get_by_role("link", name="Kit herunterladen")
     expect(download_link).to_be_visible(timeout=90_000)
     expect(page.locator("#kit-live")).to_contain_text("fertig")
+    # right after building, the kit is current: the "veraltet" badge is in the page but hidden
+    expect(page.locator('[data-kit="outdated"]')).to_be_hidden()
     assert navigations == []
+    page.reload()  # also as rendered by the server
+    expect(page.locator('[data-kit="outdated"]')).to_have_count(1)
+    expect(page.locator('[data-kit="outdated"]')).to_be_hidden()
     assert_accessible(page, "workshop detail, kit done")
     screenshots(page, screenshot_dir, "workshop-kit-done")
 

@@ -130,6 +130,20 @@ def _login_limit() -> str:
     return current_app.config["TOOLBOX_LOGIN_RATE_LIMIT"]
 
 
+def _login_account_limit() -> str:
+    return current_app.config["TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Failed logins count per account too: guessing from many addresses at one
+    account is throttled like guessing from one."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 303
+
+
 def _safe_next(target: str | None) -> str:
     """Only paths on this site: `next` must not send anyone elsewhere after logging in."""
     if target and target.startswith("/") and "\\" not in target:
@@ -144,6 +158,12 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_account_limit,
+    key_func=_login_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))

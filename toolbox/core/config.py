@@ -12,6 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from toolbox.core.ratelimits import sqlite_storage_url
+
 # The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
 # a deployment can point TOOLBOX_TEMPLATES_DIR at its own copy (see templates/README.md).
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "documents" / "templates"
@@ -70,6 +72,8 @@ def from_environment() -> dict:
         "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(DEFAULT_TEMPLATES_DIR)),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        # Seconds between two runs of the sweeper (celery beat); tests run it more often.
+        "TOOLBOX_SWEEP_INTERVAL": float(env.get("TOOLBOX_SWEEP_INTERVAL", "30")),
         "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),
         "TOOLBOX_LOG_LEVEL": env.get("TOOLBOX_LOG_LEVEL", "INFO"),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
@@ -89,18 +93,35 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
         ),
-        # Counted in the Redis broker when there is one, so all web processes share the
-        # counts; memory:// counts per process. A storage outage must not stop submissions.
+        # Counted in the Redis broker when there is one, otherwise in a file in the data
+        # directory: either way all web processes share the counts (toolbox.core.ratelimits).
+        # A storage outage must not stop submissions.
         "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL")
-        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        or (
+            broker_url
+            if broker_url.startswith("redis")
+            else sqlite_storage_url(data_dir / "ratelimits.sqlite")
+        ),
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the address): slows guessing from many
+        # addresses; the account's owner can log in again after the window.
+        "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT": env.get(
+            "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+        ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # The live preview asks after every pause in typing: a room of typists needs more.
         "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),
+        # "Send the email again" per client address (API), across submissions; each
+        # submission also has its own limits (toolbox.submissions.mail_limits).
+        "TOOLBOX_RESEND_RATE_LIMIT": env.get("TOOLBOX_RESEND_RATE_LIMIT", "20 per hour"),
+        # Emails one signed-in account may trigger (kit links, re-sends).
+        "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT": env.get(
+            "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT", "20 per hour"
+        ),
         # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.

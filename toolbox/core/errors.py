@@ -4,6 +4,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: _l("Die Anfrage war fehlerhaft."),
@@ -27,9 +28,17 @@ def register_error_handlers(app: Flask) -> None:
     def handle(code):
         def handler(error):
             message = str(MESSAGES[code])
+            # Keep the exception's own headers (e.g. ``Allow`` on 405, RFC 9110 15.5.6).
+            headers = []
+            if isinstance(error, HTTPException):
+                headers = [
+                    (name, value)
+                    for name, value in error.get_headers()
+                    if name.lower() != "content-type"
+                ]
             if _wants_json():
-                return jsonify({"error": message}), code
-            return render_template("error.html", code=code, message=message), code
+                return jsonify({"error": message}), code, headers
+            return render_template("error.html", code=code, message=message), code, headers
 
         return handler
 

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+import toolbox.core.ratelimits  # noqa: F401 - registers the toolbox+sqlite:// limiter storage
+
 
 class Base(DeclarativeBase):
     pass
@@ -18,7 +20,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Storage comes from RATELIMIT_STORAGE_URI (config: TOOLBOX_RATELIMIT_STORAGE_URL).
+# Storage comes from RATELIMIT_STORAGE_URI (config: TOOLBOX_RATELIMIT_STORAGE_URL); the
+# embedded default's shared file storage is registered by importing toolbox.core.ratelimits.
 limiter = Limiter(key_func=get_remote_address)
 # The UI language (German default, English): set up in toolbox.core.i18n.
 babel = Babel()

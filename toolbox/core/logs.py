@@ -1,8 +1,8 @@
 """Logging to stdout, as text or JSON (TOOLBOX_LOG_FORMAT=json), with a request id.
 
 What we log is about the system, never about people: ids, states and durations, no
-payloads, no addresses, no tokens (paths with tokens are logged by gunicorn's access log
-format without query strings; see gunicorn.conf.py).
+payloads, no addresses, no tokens: every line through the handler is cleaned by
+toolbox.core.log_redaction (tokens replaced, control characters escaped), gunicorn's too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import secrets
 import sys
 
 from flask import Flask, g, has_request_context, request
+
+from toolbox.core.log_redaction import RedactingFilter
 
 HANDLER_NAME = "toolbox-stdout"
 
@@ -49,6 +51,26 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+SWEEP_TASK = "toolbox.jobs.tasks.sweep_task"
+# Where Celery reports each run of a periodic task: beat sending it, the worker receiving
+# it, the pool finishing it.
+CELERY_ROUTINE_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+
+
+class QuietSweepFilter(logging.Filter):
+    """Drops Celery's routine INFO lines about the sweep task (every 30 s, forever); the
+    sweep task logs itself when it did something. Warnings and errors pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        data = getattr(record, "data", None)
+        if isinstance(data, dict) and data.get("name") == SWEEP_TASK:
+            return False  # "Task … received", "Task … succeeded in …"
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.name == "celery.beat" and SWEEP_TASK in args)  # "Sending due task"
+
+
 def configure_logging(app: Flask) -> None:
     """Once per process: a stdout handler on the root logger (tests create many apps).
     Celery workers keep Celery's own logging (it redirects stdout into its loggers)."""
@@ -58,6 +80,7 @@ def configure_logging(app: Flask) -> None:
         handler = StdoutHandler()
         handler.set_name(HANDLER_NAME)
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(RedactingFilter())
         if app.config.get("TOOLBOX_LOG_FORMAT") == "json":
             handler.setFormatter(JsonFormatter())
         else:
@@ -71,6 +94,10 @@ def configure_logging(app: Flask) -> None:
     # fontTools and WeasyPrint report every step at INFO: noise in production logs.
     for name in ("fontTools", "weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in CELERY_ROUTINE_LOGGERS:
+        celery_logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietSweepFilter) for f in celery_logger.filters):
+            celery_logger.addFilter(QuietSweepFilter())
 
     @app.before_request
     def _request_id():

@@ -1,5 +1,6 @@
 """Time as people read it: timestamps are stored as naive UTC, shown and typed in
-German local time (Europe/Berlin)."""
+German local time (Europe/Berlin) — dates in documents and file names, times on pages and
+in emails."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin_today() -> dt.date:
+    """Today in Germany (not the server's time zone)."""
+    return dt.datetime.now(BERLIN).date()
 
 
 def to_local(value: dt.datetime) -> dt.datetime:

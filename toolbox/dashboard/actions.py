@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from toolbox.dashboard.views import submission_or_404
 from toolbox.submissions.delivery import request_resend
+from toolbox.submissions.mail_limits import ResendRefused, check_account_mail_allowed
 from toolbox.submissions.service import delete_submission, retry_job
 
 bp = Blueprint("dashboard_actions", __name__, url_prefix="/dashboard/einreichungen")
@@ -36,7 +37,13 @@ def retry(submission_id: int):
 @login_required
 def resend(submission_id: int):
     submission = submission_or_404(submission_id)
-    if request_resend(submission):
+    try:
+        check_account_mail_allowed()
+        accepted = request_resend(submission)
+    except ResendRefused as refusal:
+        flash(str(refusal), "error")
+        return _back(submission_id)
+    if accepted:
         flash(_("Die E-Mail wird noch einmal gesendet."), "success")
     else:
         flash(_("Für diese Einreichung kann gerade keine E-Mail gesendet werden."), "error")

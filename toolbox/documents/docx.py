@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,8 @@ def render_docx(template: Path, context: dict, title: str) -> bytes:
     props.title = title[:255]  # Word's limit; the title holds a short name of any length
     props.language = "de-DE"
     props.author = "toolbox"
+    props.comments = ""
+    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

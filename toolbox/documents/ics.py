@@ -5,12 +5,35 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from toolbox.core.time import BERLIN
 from toolbox.instruments.base import CalendarEvent
 
 ICS_MEDIA_TYPE = "text/calendar"
+
+
+def berlin_vtimezone() -> Timezone:
+    """Europe/Berlin as the EU rule (since 1996) in RRULE form, so it covers every
+    occurrence of an open-ended series, not only the transitions up to 2037."""
+    tz = Timezone()
+    tz.add("tzid", "Europe/Berlin")
+    tz.add("x-lic-location", "Europe/Berlin")
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
+    daylight.add("tzoffsetto", dt.timedelta(hours=2))
+    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
+    daylight.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
+    standard = TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
+    standard.add("tzoffsetto", dt.timedelta(hours=1))
+    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
+    standard.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
+    tz.add_component(daylight)
+    tz.add_component(standard)
+    return tz
 
 
 def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
@@ -20,6 +43,8 @@ def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
     cal.add("prodid", "-//toolbox//Kooperations-Werkzeugkasten//DE")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
+    if any(isinstance(item.start, dt.datetime) for item in events):
+        cal.add_component(berlin_vtimezone())  # VTIMEZONE for Europe/Berlin, as RFC 5545 asks
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for index, item in enumerate(events):
         event = Event()
@@ -27,6 +52,7 @@ def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
         event.add("uid", f"{digest}@toolbox")
         event.add("dtstamp", stamp)
         event.add("summary", item.summary)
+        event.add("status", item.status)
         if isinstance(item.start, dt.datetime):
             event.add("dtstart", item.start.replace(tzinfo=BERLIN))
             end = item.end or item.start + dt.timedelta(hours=2)
@@ -41,5 +67,4 @@ def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
         if item.rrule:
             event.add("rrule", item.rrule)
         cal.add_component(event)
-    cal.add_missing_timezones()  # VTIMEZONE for Europe/Berlin, as RFC 5545 asks
     return cal.to_ical()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from toolbox.core.time import berlin_today
 from toolbox.documents.blank import blank_context, render_blank_docx
 from toolbox.documents.docx import DOCX_MEDIA_TYPE, render_docx
 from toolbox.documents.formatting import document_filename, german_date
@@ -51,7 +52,7 @@ class Renderer:
         blank: bool = False,
     ) -> list[RenderedDocument]:
         """All documents of one submission, or (`blank`) the form to fill in by hand."""
-        today = today or dt.date.today()
+        today = today or berlin_today()
         if blank:
             return self.render_blank(instrument, today)
         payload = sanitize_value(payload)

@@ -91,7 +91,8 @@ class CalendarEvent:
     """One event of an instrument's .ics file. Times are local (Europe/Berlin); an event
     with a date only is an all-day event. `rrule` uses iCalendar names, e.g.
     ``{"FREQ": "WEEKLY", "INTERVAL": 2, "BYDAY": "TH", "UNTIL": until}``, where `until` is
-    a date for all-day events and a UTC datetime for timed ones (RFC 5545)."""
+    a date for all-day events and a UTC datetime for timed ones (RFC 5545). `status` is
+    the iCalendar STATUS: CONFIRMED, TENTATIVE or CANCELLED."""
 
     summary: str
     start: dt.date | dt.datetime
@@ -99,6 +100,7 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     rrule: dict | None = None
+    status: str = "CONFIRMED"
 
 
 # A cross-field rule gets the cleaned payload and returns {field name: [messages]}.

@@ -23,6 +23,14 @@ STATUS = (
     ("durchgefuehrt", "durchgeführt"),
     ("abgesagt", "abgesagt"),
 )
+# The plan's status as iCalendar STATUS (RFC 5545 3.8.1.11); no status yet: tentative.
+ICS_STATUS = {
+    "geplant": "TENTATIVE",
+    "vorbereitet": "TENTATIVE",
+    "bestaetigt": "CONFIRMED",
+    "durchgefuehrt": "CONFIRMED",
+    "abgesagt": "CANCELLED",
+}
 WOCHENTAGE = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
 
 FIELDS = (
@@ -119,6 +127,7 @@ def calendar(payload: dict) -> list[CalendarEvent]:
                 start=dt.date.fromisoformat(row["datum"]),
                 location=row.get("ort") or "",
                 description="\n".join(d for d in details if d),
+                status=ICS_STATUS.get(row.get("status") or "", "TENTATIVE"),
             )
         )
     return events

@@ -60,7 +60,10 @@ def celery_init_app(app: Flask) -> Celery:
             "imports": TASK_MODULES,
             # Run by `celery beat` (Procfile `beat:`), once for all workers.
             "beat_schedule": {
-                "sweep": {"task": SWEEP, "schedule": 30.0},
+                "sweep": {
+                    "task": SWEEP,
+                    "schedule": app.config.get("TOOLBOX_SWEEP_INTERVAL", 30.0),
+                },
                 "purge": {"task": PURGE, "schedule": 24 * 3600.0},
             },
         }

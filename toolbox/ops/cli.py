@@ -17,6 +17,7 @@ from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.ops.cli_database import existing_database
 from toolbox.ops.doctor import run_checks
 from toolbox.ops.sweeper import purge, sweep
 from toolbox.workshops.kit_builds import build_workshop_kit
@@ -76,6 +77,7 @@ def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank
 
 
 @cli.command("purge")
+@existing_database
 def purge_command():
     """Einreichungen und Entwürfe löschen, deren Aufbewahrungsfrist abgelaufen ist."""
     counts = purge()
@@ -87,6 +89,7 @@ def purge_command():
 
 
 @cli.command("sweep")
+@existing_database
 def sweep_command():
     """Liegengebliebene Aufträge und E-Mails erneut einreihen (läuft sonst per celery beat)."""
     click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
@@ -100,6 +103,7 @@ def contacts_group():
 @contacts_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Das bisherige Verzeichnis ersetzen.")
+@existing_database
 def contacts_import(file: Path, replace: bool):
     """Einträge aus einer CSV-Datei übernehmen (alle oder keinen)."""
     try:
@@ -116,6 +120,7 @@ def contacts_import(file: Path, replace: bool):
 
 @contacts_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@existing_database
 def contacts_export(file: Path):
     """Das Verzeichnis als CSV-Datei speichern."""
     contacts = search()
@@ -149,6 +154,7 @@ def check_templates_command():
 @click.argument("email")
 @click.option("--admin", is_flag=True, help="Administration: sieht alles, verwaltet Konten.")
 @click.option("--password-stdin", is_flag=True, help="Passwort aus der Standardeingabe lesen.")
+@existing_database
 def create_user_command(email: str, admin: bool, password_stdin: bool):
     """Ein Konto für das Dashboard anlegen (ohne --password-stdin wird das Passwort erfragt)."""
     try:
@@ -171,6 +177,7 @@ def create_user_command(email: str, admin: bool, password_stdin: bool):
 @cli.command("kit")
 @click.argument("token")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@existing_database
 def kit_command(token: str, out_file: Path):
     """Das Kit eines Workshops offline erzeugen (ohne Broker), wie „Kit erstellen“."""
     workshop = workshop_by_token(token)

@@ -26,6 +26,7 @@ from toolbox.workshops.models import Kit
 
 RUNNING_TIMEOUT = running_timeout(HARD_TIME_LIMIT)  # running longer: its worker is gone
 EMAIL_QUIET = timedelta(minutes=10)  # longer than the longest retry backoff
+SWEEP_DELAY = timedelta(seconds=30)  # celery beat runs the sweep this often (by default)
 MAIL_MAX_ATTEMPTS = 10
 
 

@@ -36,8 +36,10 @@
       box.dataset.state = data.state;
       status.textContent = text("state." + data.state, data.state);
       status.className = "state state-" + data.state;
-      detail.textContent = text("detail." + data.state, "") + (data.error ? " " + data.error : "");
     }
+    // The server's text says which attempt runs after an interrupted one (issue 19.10).
+    var said = data.detail || text("detail." + data.state, "") + (data.error ? " " + data.error : "");
+    if (detail.textContent !== said) detail.textContent = said;
     if (data.state === "done") showDocuments(data.documents);
     var emailStatus = document.getElementById("email-status");
     if (emailStatus && data.email.state !== box.dataset.emailState) {

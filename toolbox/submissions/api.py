@@ -9,10 +9,11 @@ from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.submissions.delivery import request_resend
 from toolbox.submissions.form_views import submit_limit
+from toolbox.submissions.mail_limits import ResendRefused, resend_rate_limit
 from toolbox.submissions.models import Submission
 from toolbox.submissions.openapi import openapi_document
 from toolbox.submissions.service import create_submission
-from toolbox.submissions.views import submission_or_404
+from toolbox.submissions.views import job_detail, submission_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -70,6 +71,8 @@ def submission_status(submission: Submission) -> dict:
     job = submission.job
     out = {
         "state": job.state,
+        "attempts": job.attempts,
+        "detail": job_detail(job),
         "instrument": submission.instrument,
         "created_at": submission.created_at.isoformat() + "Z",
         "documents": [
@@ -104,10 +107,15 @@ def email_status(submission: Submission) -> dict:
 
 
 @bp.post("/submissions/<token>/email")
+@limiter.limit(resend_rate_limit)
 def resend_email(token: str):
     """Send the documents email again (after a failure, or once more)."""
     submission = submission_or_404(token)
-    if not request_resend(submission):
+    try:
+        accepted = request_resend(submission)
+    except ResendRefused as refusal:
+        return jsonify({"error": str(refusal)}), 429
+    if not accepted:
         return jsonify({"error": "Für diese Einreichung kann keine E-Mail gesendet werden."}), 409
     return jsonify(submission_status(submission)), 202
 

@@ -23,6 +23,7 @@ from toolbox.core.urls import external_url
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import get_instrument
 from toolbox.jobs.queue import SEND_DOCUMENTS, enqueue
+from toolbox.submissions.mail_limits import RESEND_DETAIL, check_resend_allowed
 from toolbox.submissions.models import Submission
 from toolbox.submissions.service import record_event
 
@@ -39,9 +40,11 @@ def enqueue_email(submission_id: int) -> None:
 
 
 def request_resend(submission: Submission) -> bool:
-    """failed/sent → pending, as a new message (new Message-ID)."""
+    """failed/sent → pending, as a new message (new Message-ID). Raises ResendRefused
+    past the per-submission limits (toolbox.submissions.mail_limits)."""
     if not submission.email or submission.email_state not in (EmailState.FAILED, EmailState.SENT):
         return False
+    check_resend_allowed(submission.id)
     won = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, Submission.email_state == submission.email_state)
@@ -55,7 +58,7 @@ def request_resend(submission: Submission) -> bool:
         )
     ).rowcount
     if won:
-        record_event(submission.id, "email", EmailState.PENDING, "erneut angefordert")
+        record_event(submission.id, "email", EmailState.PENDING, RESEND_DETAIL)
     db.session.commit()
     if won:
         enqueue_email(submission.id)

@@ -23,9 +23,16 @@ from flask import (
 from flask_babel import gettext as _
 
 from toolbox.core.extensions import csrf, limiter
+from toolbox.core.time import berlin_today
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.formdata import drop_empty_rows, remove_row
-from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows
+from toolbox.instruments.forms import (
+    InstrumentForm,
+    flat_errors,
+    form_class,
+    to_payload,
+    with_spare_rows,
+)
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.instruments.shared import prefill, shared_values
 from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
@@ -110,7 +117,7 @@ def form(slug: str):
         form=with_spare_rows(form),
         show_errors=True,
         draft_token=request.form.get("entwurf"),
-        errors=errors,
+        errors=in_form_order(instrument, errors),
         labels={name: error_label(instrument, name) for name in errors},
         workshop=workshop,
     ), 422
@@ -162,7 +169,7 @@ def blank(slug: str, fmt: str):
     instrument = get_instrument(slug)
     if instrument is None or fmt not in ("pdf", "docx"):
         abort(404)
-    document = _blank_documents(slug, dt.date.today())[fmt]
+    document = _blank_documents(slug, berlin_today())[fmt]
     response = Response(document.content, mimetype=document.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=document.filename)
     return response
@@ -174,8 +181,30 @@ def _blank_documents(slug: str, day: dt.date) -> dict:
     return {d.format: d for d in renderer.render(get_instrument(slug), {}, today=day, blank=True)}
 
 
+def in_form_order(instrument, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The error summary lists the fields as the form shows them: the instrument's fields
+    (a list's own errors before its rows, rows and their fields in order), then the email
+    address at the end of the form."""
+    names = [f.name for f in instrument.fields]
+
+    def position(name: str) -> tuple[int, int, int]:
+        head, _, rest = name.partition("-")
+        if head not in names:
+            return (len(names) + (0 if head == "email" else 1), 0, 0)
+        if not rest:
+            return (names.index(head), -1, -1)
+        index, _, sub = rest.partition("-")
+        subs = [s.name for s in instrument.field(head).fields]
+        row = int(index) if index.isdigit() else 0
+        return (names.index(head), row, subs.index(sub) if sub in subs else len(subs))
+
+    return {name: errors[name] for name in sorted(errors, key=position)}
+
+
 def error_label(instrument, name: str) -> str:
     """ "parteien-1-name" → "Partei 2: Name", for the error summary."""
+    if name == "email":
+        return str(InstrumentForm.email_spec.label)
     head, _, rest = name.partition("-")
     try:
         field = instrument.field(head)

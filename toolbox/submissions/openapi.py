@@ -53,11 +53,19 @@ def openapi_document() -> dict:
             }
         },
     }
+    message = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string", "description": "Meldung auf Deutsch"}},
+    }
     status = {
         "type": "object",
         "required": ["state", "documents", "email"],
         "properties": {
             "state": {"enum": ["queued", "running", "done", "failed"]},
+            # attempts started so far (a job interrupted by a crash is retried)
+            "attempts": {"type": "integer"},
+            "detail": {"type": "string", "description": "what the private page says"},
             "documents": {
                 "type": "array",
                 "items": {
@@ -134,6 +142,35 @@ def openapi_document() -> dict:
                             "content": {"application/json": {"schema": status}},
                         },
                         "404": {"description": "Unbekannt"},
+                    },
+                }
+            },
+            "/api/v1/submissions/{token}/email": {
+                "post": {
+                    "summary": "Die E-Mail mit den Dokumenten noch einmal senden",
+                    "description": (
+                        "Höchstens 3-mal pro Stunde und 10-mal insgesamt je Einreichung, "
+                        "dazu eine Grenze je Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "202": {
+                            "description": "Angenommen; die E-Mail wird gesendet",
+                            "content": {"application/json": {"schema": status}},
+                        },
+                        "404": {"description": "Unbekannt"},
+                        "409": {"description": "Keine Adresse, oder die E-Mail ist unterwegs"},
+                        "429": {
+                            "description": "Zu oft angefordert (Meldung in `error`)",
+                            "content": {"application/json": {"schema": message}},
+                        },
                     },
                 }
             },

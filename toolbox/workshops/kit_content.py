@@ -158,7 +158,7 @@ def _unique(path: str, taken: set[str]) -> str:
 @cache
 def _environment() -> Environment:
     """Sandboxed and autoescaping, like every document template."""
-    return document_environment(PackageLoader("toolbox.workshops", "templates/kit"))
+    return document_environment(PackageLoader("toolbox.workshops.service", "templates/kit"))
 
 
 def cover_context(source: KitSource) -> dict:

@@ -14,6 +14,7 @@ from toolbox.core.states import JobState
 from toolbox.core.time import local_time
 from toolbox.core.urls import external_url
 from toolbox.documents.formatting import german_date
+from toolbox.submissions.mail_limits import ResendRefused, check_account_mail_allowed
 from toolbox.submissions.views import STATE_LABELS
 from toolbox.workshops.kit_builds import is_outdated, request_kit
 from toolbox.workshops.kit_content import kit_filename
@@ -101,6 +102,11 @@ def email(workshop_id: int):
     kit = workshop.kit
     if kit is None or not kit.ready:
         flash(_("Es gibt noch kein fertiges Kit. Bitte erst „Kit erstellen“."), "error")
+        return _back(workshop)
+    try:
+        check_account_mail_allowed()
+    except ResendRefused as refusal:
+        flash(str(refusal), "error")
         return _back(workshop)
     msg = build_kit_message(
         current_user.email,
