@@ -65,7 +65,7 @@ def far_time_zone(monkeypatch):
 
 def test_file_names_and_documents_use_the_german_date(far_time_zone):
     slug = "kooperationsvereinbarung"
-    renderer = get_renderer(str(ROOT / "templates"))
+    renderer = get_renderer(str(ROOT / "toolbox" / "documents" / "templates"))
     documents = renderer.render(get_instrument(slug), load_data(slug))
     assert documents and all(d.filename.startswith(far_time_zone.isoformat()) for d in documents), [
         d.filename for d in documents
