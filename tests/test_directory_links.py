@@ -21,7 +21,7 @@ def test_footer_links_the_directory_everywhere(client):
     for url in ("/", "/instrumente/kooperationsvereinbarung", "/ansprechpersonen"):
         html = client.get(url).get_data(as_text=True)
         footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
-        assert '<a href="/ansprechpersonen">Verzeichnis der Ansprechpersonen</a>' in footer, url
+        assert '<a href="/ansprechpersonen">Kontaktverzeichnis</a>' in footer, url
 
 
 def test_suggestions_are_reachable_from_the_directory(client):
