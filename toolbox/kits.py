@@ -28,19 +28,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import escape
 
-from toolbox.documents.formatting import german_date, safe_filename_part
+from toolbox.documents.formatting import BERLIN, german_date, safe_filename_part
 from toolbox.documents.qr import qr_data_url
 from toolbox.documents.render import Renderer
 from toolbox.documents.templating import document_environment
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import get_instrument
 
-BERLIN = ZoneInfo("Europe/Berlin")
 COVER = "00_Deckblatt.pdf"
 BLANKS = "01_Vorlagen"
 FILLED = "02_Ausgefuellt"

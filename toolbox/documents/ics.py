@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from toolbox.documents.formatting import BERLIN
 from toolbox.instruments.base import CalendarEvent
 
 ICS_MEDIA_TYPE = "text/calendar"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def berlin_vtimezone() -> Timezone:
@@ -20,21 +19,20 @@ def berlin_vtimezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Berlin")
     tz.add("x-lic-location", "Europe/Berlin")
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
-    daylight.add("tzoffsetto", dt.timedelta(hours=2))
-    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
-    daylight.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
-    standard = TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
-    standard.add("tzoffsetto", dt.timedelta(hours=1))
-    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
-    standard.add("rrule", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
-    tz.add_component(daylight)
-    tz.add_component(standard)
+    # Summer time from the last Sunday of March 02:00, winter time from October's 03:00.
+    tz.add_component(_observance(TimezoneDaylight(), "CEST", 1, 2, dt.datetime(1970, 3, 29, 2)))
+    tz.add_component(_observance(TimezoneStandard(), "CET", 2, 1, dt.datetime(1970, 10, 25, 3)))
     return tz
+
+
+def _observance(part, name: str, hours_from: int, hours_to: int, start: dt.datetime):
+    """One of the zone's two yearly switches, on the last Sunday of `start`'s month."""
+    part.add("tzname", name)
+    part.add("tzoffsetfrom", dt.timedelta(hours=hours_from))
+    part.add("tzoffsetto", dt.timedelta(hours=hours_to))
+    part.add("dtstart", start)
+    part.add("rrule", {"FREQ": "YEARLY", "BYMONTH": start.month, "BYDAY": "-1SU"})
+    return part
 
 
 def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:

@@ -35,13 +35,19 @@ class RenderedDocument:
         return MEDIA_TYPES[self.format]
 
 
+def document_context(instrument: Instrument, payload: dict, today: dt.date) -> dict:
+    """What every template of a document reads: the stored answers, cleaned and formatted
+    for display (the PDF, the DOCX, the preview and the web page alike)."""
+    return display_context(instrument, sanitize_value(payload), today)
+
+
 class Renderer:
     def __init__(self, templates_dir: Path):
         self.docx_dir = templates_dir / "docx"
         self.pdf = PdfRenderer(templates_dir / "html")
 
     def context(self, instrument: Instrument, payload: dict, today: dt.date) -> dict:
-        return display_context(instrument, sanitize_value(payload), today)
+        return document_context(instrument, payload, today)
 
     def render(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolbox.documents.ics import BERLIN
+from toolbox.documents.formatting import BERLIN
 from toolbox.instruments.base import CalendarEvent, Field, Instrument
 
 AUSSTATTUNG = (

@@ -14,12 +14,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
+from toolbox.documents.formatting import berlin_time
 from toolbox.extensions import db
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.models import Document, Job, Submission
 from toolbox.web.auth import not_activity
 from toolbox.web.dashboard_filters import (
-    BERLIN,
     EMAIL_STATES,
     JOB_STATES,
     Filters,
@@ -65,7 +65,7 @@ def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y, %H:%M") -> str:
     """Stored naive UTC → German local time."""
     if value is None:
         return ""
-    return value.replace(tzinfo=dt.UTC).astimezone(BERLIN).strftime(fmt)
+    return berlin_time(value, fmt)
 
 
 def submission_or_404(submission_id: int, *, with_details: bool = False) -> Submission:

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select, true
 from werkzeug.datastructures import MultiDict
 
+from toolbox.documents.formatting import BERLIN
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.models import EmailState, Job, JobState, Submission, Workshop
 from toolbox.workshops import workshop_visible_to
 
-BERLIN = ZoneInfo("Europe/Berlin")
 JOB_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED)
 EMAIL_STATES = (EmailState.NONE, EmailState.PENDING, EmailState.SENT, EmailState.FAILED)
 MAX_QUERY_CHARS = 200

@@ -53,6 +53,7 @@ def openapi_document() -> dict:
             }
         },
     }
+    token = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
     message = {
         "type": "object",
         "required": ["error"],
@@ -128,14 +129,7 @@ def openapi_document() -> dict:
             "/api/v1/submissions/{token}": {
                 "get": {
                     "summary": "Stand einer Einreichung",
-                    "parameters": [
-                        {
-                            "name": "token",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
+                    "parameters": [token],
                     "responses": {
                         "200": {
                             "description": "Stand",
@@ -152,14 +146,7 @@ def openapi_document() -> dict:
                         "Höchstens 3-mal pro Stunde und 10-mal insgesamt je Einreichung, "
                         "dazu eine Grenze je Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
                     ),
-                    "parameters": [
-                        {
-                            "name": "token",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
+                    "parameters": [token],
                     "responses": {
                         "202": {
                             "description": "Angenommen; die E-Mail wird gesendet",

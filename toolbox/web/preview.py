@@ -14,14 +14,14 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from toolbox.documents.formatting import berlin_today
 from toolbox.documents.html_view import get_html_view
-from toolbox.documents.sanitize import sanitize_value
+from toolbox.documents.render import document_context
 from toolbox.extensions import limiter
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.formdata import drop_empty_rows
 from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows
 from toolbox.instruments.registry import get_instrument
-from toolbox.instruments.values import display_context
 
 bp = Blueprint("preview", __name__)
 
@@ -71,13 +71,12 @@ def _forget(instrument: Instrument, payload: dict, name: str) -> None:
 
 
 def preview_context(instrument: Instrument, formdata: MultiDict, today: dt.date) -> dict:
-    # As Renderer.context builds it for the PDF and the DOCX.
-    return display_context(instrument, sanitize_value(preview_payload(instrument, formdata)), today)
+    return document_context(instrument, preview_payload(instrument, formdata), today)
 
 
 def render_preview(instrument: Instrument, formdata: MultiDict, heading_level: int = 3) -> Markup:
     view = get_html_view(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    ctx = preview_context(instrument, formdata, dt.date.today())
+    ctx = preview_context(instrument, formdata, berlin_today())
     return Markup(view.preview(instrument, ctx, heading_level))  # noqa: S704 (escaped by Jinja)
 
 
