@@ -64,7 +64,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Regenerate templates/docx/*.docx from tools/docx_templates/ (only when the layout changes).
+## Regenerate toolbox/documents/templates/docx/*.docx from tools/docx_templates/ (only when the layout changes).
 docx-templates: install
 	$(BIN)/python -m tools.build_docx_templates
 

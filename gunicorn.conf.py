@@ -12,4 +12,4 @@ errorlog = "-"
 # Never log query strings or bodies: tokens are in paths only, personal data nowhere.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # Tokens in paths replaced, control characters escaped, client addresses shortened.
-logger_class = "toolbox.log_redaction.GunicornLogger"
+logger_class = "toolbox.core.log_redaction.GunicornLogger"

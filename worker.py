@@ -1,6 +1,6 @@
 """Entry point for `celery -A worker worker`."""
 
-from toolbox import create_app
+from toolbox.app import create_app
 from toolbox.documents.render import get_renderer, warm_up
 from toolbox.instruments.registry import INSTRUMENTS
 

@@ -52,7 +52,7 @@ def measure_bare(args, results: Results, workdir: Path) -> None:
 
 
 def _measure_bare(args, results: Results, workdir: Path) -> None:
-    from toolbox import create_app
+    from toolbox.app import create_app
     from toolbox.documents.render import get_renderer
     from toolbox.instruments.registry import INSTRUMENTS
 

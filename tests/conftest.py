@@ -19,8 +19,8 @@ from pathlib import Path
 import flask_migrate
 import pytest
 
-from toolbox import create_app
-from toolbox.extensions import db
+from toolbox.app import create_app
+from toolbox.core.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -215,10 +215,12 @@ def redis_server(tmp_path):
 
 
 class Worker:
-    """A real `celery -A worker worker` process, as the Procfile starts it."""
+    """A real `celery -A worker worker` process, as the Procfile starts it; with
+    `-A fault_worker` (tests/fault_worker.py) when a test asks for injected faults."""
 
-    def __init__(self, env: dict, log: Path, concurrency: int = 1):
+    def __init__(self, env: dict, log: Path, concurrency: int = 1, app_module: str = "worker"):
         self.env = env
+        self.app_module = app_module
         self.log_path = log
         self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
@@ -231,7 +233,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "worker",
+                self.app_module,
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={self.concurrency}",
@@ -286,7 +288,12 @@ def start_worker(tmp_path, data_dir):
             TOOLBOX_BROKER_URL=app.config["TOOLBOX_BROKER_URL"],
         )
         env.update(extra_env)
-        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log", concurrency)
+        app_module = "worker"
+        if any(k.startswith("TOOLBOX_TEST_RENDER_") for k in extra_env):
+            app_module = "fault_worker"  # tests/fault_worker.py, found through PYTHONPATH
+            env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
+        log = tmp_path / f"worker-{len(workers)}.log"
+        worker = Worker(env, log, concurrency, app_module)
         workers.append(worker)  # before start: a worker that fails to start is stopped too
         worker.start()
         return worker

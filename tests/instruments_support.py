@@ -22,7 +22,7 @@ from toolbox.instruments.registry import get_instrument
 
 @pytest.fixture(scope="module", name="renderer")
 def renderer_fixture() -> Renderer:
-    return Renderer(ROOT / "templates")
+    return Renderer(ROOT / "toolbox" / "documents" / "templates")
 
 
 class InstrumentCase:

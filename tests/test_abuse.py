@@ -9,9 +9,9 @@ from test_auth import page_token
 from test_dashboard import admin, ids_of, post_action, render_now, submit  # noqa: F401
 from test_kits import facilitator, request_and_build, workshop  # noqa: F401
 
-from toolbox.extensions import db
-from toolbox.jobs.tasks import send_documents
-from toolbox.models import Event
+from toolbox.core.extensions import db
+from toolbox.submissions.models import Event
+from toolbox.submissions.tasks import send_documents
 
 STRANGER = "fremde-person@example.org"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import load_data
 
-from toolbox.models import Job, Submission
+from toolbox.submissions.models import Job, Submission
 
 SLUG = "kooperationsvereinbarung"
 

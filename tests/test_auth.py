@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from toolbox.accounts import AccountError, authenticate, create_user
-from toolbox.cli import cli
-from toolbox.config import from_environment
-from toolbox.extensions import db
-from toolbox.models import User
+from toolbox.accounts.models import User
+from toolbox.accounts.service import AccountError, authenticate, create_user
+from toolbox.core.config import from_environment
+from toolbox.core.extensions import db
+from toolbox.ops.cli import cli
 
 PASSWORD = "Kaffee-und-Kuchen-2026"
 LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv."

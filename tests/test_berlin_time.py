@@ -14,12 +14,12 @@ from helpers import pdf_text, squash
 from test_sweeper import submit
 from werkzeug.datastructures import MultiDict
 
+from toolbox.core.extensions import db
 from toolbox.documents.formatting import german_date
 from toolbox.documents.render import get_renderer
-from toolbox.drafts import save_draft
-from toolbox.extensions import db
 from toolbox.instruments.registry import get_instrument
-from toolbox.models import Submission
+from toolbox.submissions.drafts import save_draft
+from toolbox.submissions.models import Submission
 
 LATE = dt.datetime(2026, 12, 1, 23, 30)  # naive UTC: 00:30 on 2 December in Berlin
 
@@ -65,7 +65,7 @@ def far_time_zone(monkeypatch):
 
 def test_file_names_and_documents_use_the_german_date(far_time_zone):
     slug = "kooperationsvereinbarung"
-    renderer = get_renderer(str(ROOT / "templates"))
+    renderer = get_renderer(str(ROOT / "toolbox" / "documents" / "templates"))
     documents = renderer.render(get_instrument(slug), load_data(slug))
     assert documents and all(d.filename.startswith(far_time_zone.isoformat()) for d in documents), [
         d.filename for d in documents

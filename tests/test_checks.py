@@ -6,16 +6,16 @@ import shutil
 
 from conftest import ROOT
 
-from toolbox.cli import cli
 from toolbox.documents.checks import check_instrument
 from toolbox.instruments.registry import get_instrument
+from toolbox.ops.cli import cli
 
 AGREEMENT = get_instrument("kooperationsvereinbarung")
 
 
 def copy_templates(tmp_path):
     target = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", target)
+    shutil.copytree(ROOT / "toolbox" / "documents" / "templates", target)
     return target
 
 

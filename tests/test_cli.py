@@ -7,7 +7,7 @@ import json
 from conftest import DATA, ROOT
 from helpers import pdf_text
 
-from toolbox.cli import cli
+from toolbox.ops.cli import cli
 
 SLUG = "kooperationsvereinbarung"
 
@@ -49,4 +49,4 @@ def test_render_reports_invalid_data_per_file(runner, tmp_path):
 
 
 def test_console_script_is_declared():
-    assert "toolbox = toolbox.cli:cli" in (ROOT / "setup.cfg").read_text()
+    assert "toolbox = toolbox.ops.cli:cli" in (ROOT / "setup.cfg").read_text()

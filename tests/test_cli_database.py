@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-from toolbox import create_app
-from toolbox.cli import cli
+from toolbox.app import create_app
+from toolbox.ops.cli import cli
 
 PASSWORD = "ein-langes-Passwort-2026"
 

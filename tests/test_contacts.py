@@ -7,8 +7,8 @@ import io
 
 from helpers import docx_text, pdf_text
 
-from toolbox.cli import cli
-from toolbox.models import Contact
+from toolbox.contacts.models import Contact
+from toolbox.ops.cli import cli
 
 CSV = (
     "Organisation;Art;Funktion;E-Mail;Telefon;Anschrift;Zuständigkeit\n"

@@ -13,11 +13,12 @@ from conftest import load_data
 from sqlalchemy import MetaData, event, text
 from test_auth import logged_in, page_token
 
-from toolbox.extensions import db
+from toolbox.accounts.models import User
+from toolbox.core.extensions import db
 from toolbox.instruments.registry import get_instrument
-from toolbox.jobs.tasks import render_job, send_documents
-from toolbox.models import Deletion, Document, Event, Job, Submission, User
-from toolbox.submissions import create_submission
+from toolbox.submissions.models import Deletion, Document, Event, Job, Submission
+from toolbox.submissions.service import create_submission
+from toolbox.submissions.tasks import render_job, send_documents
 
 SLUG = "kooperationsvereinbarung"
 MARKER = "Gruppe Zitronenfalter-7f3a"

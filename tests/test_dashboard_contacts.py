@@ -12,9 +12,10 @@ from conftest import load_data
 from test_auth import logged_in, page_token
 from test_contacts import CSV
 
-from toolbox.extensions import db
+from toolbox.contacts.models import Contact
+from toolbox.core.extensions import db
 from toolbox.instruments.base import TEXT_MAX_CHARS
-from toolbox.models import Contact, Submission
+from toolbox.submissions.models import Submission
 
 BASE = "/dashboard/ansprechpersonen"
 ENTRY = {

@@ -22,7 +22,7 @@ AGREEMENT = get_instrument("kooperationsvereinbarung")
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer(ROOT / "templates")
+    return Renderer(ROOT / "toolbox" / "documents" / "templates")
 
 
 def render(renderer, payload, blank=False):

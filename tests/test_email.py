@@ -11,9 +11,9 @@ from email import policy
 import pytest
 from conftest import load_data, wait_for_state
 
-from toolbox.jobs.tasks import render_job, send_documents
-from toolbox.mail import TransientMailError
-from toolbox.models import Job, Submission
+from toolbox.core.mail import TransientMailError
+from toolbox.submissions.models import Job, Submission
+from toolbox.submissions.tasks import render_job, send_documents
 
 SLUG = "kooperationsvereinbarung"
 ADDRESS = "selbsthilfe@klinikum-westpark.example.org"
@@ -229,7 +229,7 @@ def test_server_down_then_up_delivers_exactly_once(make_app, redis_server, smtp_
 
 @pytest.mark.slow
 def test_duplicate_task_messages_send_once(make_app, redis_server, smtp_server, start_worker):
-    from toolbox.delivery import enqueue_email
+    from toolbox.submissions.delivery import enqueue_email
 
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     start_worker(app, concurrency=2, TOOLBOX_SMTP_URL=smtp_server.url)

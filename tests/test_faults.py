@@ -1,7 +1,8 @@
 """Faults with real processes: a private redis-server, `celery worker` subprocesses that
 the tests kill or stop, aiosmtpd. Nothing inside the workers is mocked; a slow or a
-crashing render comes from the two test hooks the worker reads from its environment
-(TOOLBOX_TEST_RENDER_DELAY, TOOLBOX_TEST_RENDER_CRASH; see toolbox/jobs/tasks.py).
+crashing render comes from the two test hooks of tests/fault_worker.py, which the worker
+fixture starts instead of `worker` when they are set (TOOLBOX_TEST_RENDER_DELAY,
+TOOLBOX_TEST_RENDER_CRASH); production code reads no test hooks.
 
 Where a worker dies mid-task the database still says `running`; the sweeper recovers such
 jobs after RUNNING_TIMEOUT, which the tests reach by calling it with a later `now`.
@@ -22,8 +23,9 @@ import pytest
 import redis
 from conftest import load_data, wait_for_state
 
-from toolbox.models import Document, Event, Job, Submission, utcnow
-from toolbox.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.core.db import utcnow
+from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.submissions.models import Document, Event, Job, Submission
 
 pytestmark = pytest.mark.slow
 
@@ -182,6 +184,7 @@ def test_poison_job_fails_after_max_attempts_and_others_go_on(make_app, redis_se
             "recovered": 0,
             "given_up": 0,
             "emails": 0,
+            "kits": 0,
         }
     assert worker.log().count(KILLED) == MAX_ATTEMPTS
     assert_legal_transitions(job_of(app, poison)["events"])

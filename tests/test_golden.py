@@ -23,7 +23,7 @@ SLUGS = sorted(INSTRUMENTS)
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer(ROOT / "templates")
+    return Renderer(ROOT / "toolbox" / "documents" / "templates")
 
 
 def shown_values(instrument, payload) -> list[str]:
@@ -79,4 +79,4 @@ def test_blank_form_has_every_label(renderer, slug):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_templates_use_exactly_the_declared_fields(slug):
-    assert check_instrument(INSTRUMENTS[slug], ROOT / "templates") == []
+    assert check_instrument(INSTRUMENTS[slug], ROOT / "toolbox" / "documents" / "templates") == []

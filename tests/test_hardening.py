@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, free_port, wait_for_port
 from test_auth import LOGIN_FAILED, login, make_user
 
-from toolbox.ratelimits import SQLiteStorage, sqlite_storage_url
+from toolbox.core.ratelimits import SQLiteStorage, sqlite_storage_url
 
 
 class Gunicorn:

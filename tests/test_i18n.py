@@ -12,8 +12,8 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from toolbox.core.i18n import LANGUAGES, js_messages
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.web.i18n import LANGUAGES, js_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "toolbox" / "translations"

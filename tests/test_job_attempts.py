@@ -7,9 +7,9 @@ import re
 
 from test_sweeper import make_stuck, submit
 
-from toolbox.extensions import db
-from toolbox.models import Job
-from toolbox.sweeper import sweep
+from toolbox.core.extensions import db
+from toolbox.ops.sweeper import sweep
+from toolbox.submissions.models import Job
 
 
 def detail(client, token: str) -> str:

@@ -24,12 +24,15 @@ from pypdf import PdfReader
 from test_auth import logged_in, login, page_token
 from test_workshops import INSTRUMENTS, create_workshop, submit_via_link, token_of
 
-from toolbox.cli import cli
-from toolbox.config import PROJECT_ROOT
-from toolbox.extensions import db
-from toolbox.jobs.tasks import build_kit_task, render_job
-from toolbox.models import BlankRender, Document, Kit, Submission, Workshop, utcnow
-from toolbox.sweeper import purge
+from toolbox.core.config import DEFAULT_TEMPLATES_DIR
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.ops.cli import cli
+from toolbox.ops.sweeper import purge
+from toolbox.submissions.models import Document, Submission
+from toolbox.submissions.tasks import render_job
+from toolbox.workshops.models import BlankRender, Kit, Workshop
+from toolbox.workshops.tasks import build_kit_task
 
 FOLDERS = {
     "gruendungsplanung": "Planungsblatt",
@@ -281,7 +284,7 @@ def test_cli_builds_the_same_kit_offline(app, facilitator, workshop, runner, tmp
 def test_a_failing_build_is_recorded_with_its_reason(app, make_app, facilitator, tmp_path):
     """A real failure: a copy of the templates whose cover sheet does not parse."""
     templates = tmp_path / "templates"
-    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    shutil.copytree(DEFAULT_TEMPLATES_DIR, templates)
     (templates / "html" / "_kit_cover.html").write_text("{% block content %}{% if %}")
     broken = make_app(TOOLBOX_TEMPLATES_DIR=str(templates))
     client = broken.test_client()

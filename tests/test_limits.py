@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from toolbox.instruments.base import TEXT_MAX_CHARS, TEXTAREA_MAX_CHARS, TEXTAREA_MAX_LINES
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.models import Submission
+from toolbox.submissions.models import Submission
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from toolbox.extensions import db
+from toolbox.core.extensions import db
 
 
 def test_migrations_match_the_models(app):
@@ -17,7 +17,7 @@ def test_migrations_match_the_models(app):
 
 
 def test_database_url_for_postgresql_uses_psycopg():
-    from toolbox.config import database_url
+    from toolbox.core.config import database_url
 
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

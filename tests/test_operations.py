@@ -7,7 +7,7 @@ import logging
 
 from conftest import load_data
 
-from toolbox.logs import JsonFormatter, RequestIdFilter
+from toolbox.core.logs import JsonFormatter, RequestIdFilter
 
 
 def test_request_id_is_echoed_or_made(client):
@@ -42,7 +42,7 @@ def test_proxy_headers_trusted_only_when_configured(make_app):
 
 
 def test_doctor_passes_on_a_working_installation(runner):
-    from toolbox.cli import cli
+    from toolbox.ops.cli import cli
 
     result = runner.invoke(cli, ["doctor"])
     assert result.exit_code == 0, result.output
@@ -51,7 +51,7 @@ def test_doctor_passes_on_a_working_installation(runner):
 
 
 def test_doctor_names_what_is_broken(make_app, smtp_port):
-    from toolbox.cli import cli
+    from toolbox.ops.cli import cli
 
     app = make_app(broker_url="redis://127.0.0.1:9/0", TOOLBOX_SMTP_URL=smtp_port.url)
     result = app.test_cli_runner().invoke(cli, ["doctor"])

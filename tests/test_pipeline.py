@@ -72,8 +72,8 @@ def test_healthz_reports_broker_down(make_app, redis_server):
 
 def test_job_queued_while_broker_down_completes_later(make_app, redis_server, start_worker):
     """The submission is kept while the broker is away; re-enqueueing finishes it."""
-    from toolbox.models import Job
-    from toolbox.submissions import enqueue
+    from toolbox.submissions.models import Job
+    from toolbox.submissions.service import enqueue
 
     app = make_app(broker_url=redis_server.url)
     client = app.test_client()

@@ -23,8 +23,8 @@ from toolbox.documents.sanitize import sanitize_text
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.jobs.tasks import render_job
-from toolbox.models import Draft, Job, Submission
+from toolbox.submissions.models import Draft, Job, Submission
+from toolbox.submissions.tasks import render_job
 
 SLUGS = sorted(INSTRUMENTS)
 BLANK = '<span class="blank-value">'
@@ -106,7 +106,7 @@ def test_preview_of_the_golden_data_shows_every_value(app, client, slug):
 def test_preview_reads_as_the_html_of_the_pdf(app, client, slug):
     """Same template, same context: the text is the PDF's, word for word."""
     instrument = get_instrument(slug)
-    renderer = Renderer(ROOT / "templates")
+    renderer = Renderer(ROOT / "toolbox" / "documents" / "templates")
     with app.test_request_context():
         form, _ = validated_form(instrument, load_data(slug))
         payload = to_payload(form)

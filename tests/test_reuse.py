@@ -8,8 +8,8 @@ from conftest import load_data
 from helpers import docx_text, pdf_text
 from test_web import csrf_token, form_post
 
-from toolbox.extensions import db
-from toolbox.models import Draft
+from toolbox.core.extensions import db
+from toolbox.submissions.models import Draft
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"

@@ -20,16 +20,20 @@ from sqlalchemy import text
 from test_auth import logged_in
 from test_web import csrf_token
 
-from toolbox import create_app
+from toolbox.accounts.models import User
+from toolbox.app import create_app
+from toolbox.contacts.models import Contact
+from toolbox.core.db import new_token
+from toolbox.core.extensions import db, limiter
 from toolbox.documents.pdf import AssetFetcher
 from toolbox.documents.render import Renderer
 from toolbox.documents.templating import document_environment
-from toolbox.extensions import db, limiter
 from toolbox.instruments.registry import get_instrument
 from toolbox.jobs import HARD_TIME_LIMIT, SOFT_TIME_LIMIT
-from toolbox.jobs import tasks as job_tasks
-from toolbox.models import Contact, Draft, Job, Submission, User, Workshop, new_token
-from toolbox.workshops import save_workshop
+from toolbox.submissions import tasks as job_tasks
+from toolbox.submissions.models import Draft, Job, Submission
+from toolbox.workshops.models import Workshop
+from toolbox.workshops.service import save_workshop
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"
@@ -244,7 +248,7 @@ def test_submit_is_rate_limited_with_german_answers(make_app):
 
 
 def test_submit_limit_default_and_environment(monkeypatch, data_dir):
-    from toolbox.config import from_environment
+    from toolbox.core.config import from_environment
 
     assert from_environment()["TOOLBOX_SUBMIT_RATE_LIMIT"] == "30 per minute"
     monkeypatch.setenv("TOOLBOX_SUBMIT_RATE_LIMIT", "5 per hour")
@@ -252,7 +256,7 @@ def test_submit_limit_default_and_environment(monkeypatch, data_dir):
 
 
 def test_rate_limits_are_counted_in_redis_when_the_broker_is_redis(monkeypatch, data_dir):
-    from toolbox.config import from_environment
+    from toolbox.core.config import from_environment
 
     monkeypatch.setenv("TOOLBOX_BROKER_URL", "redis://127.0.0.1:9/0")
     assert from_environment()["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:9/0"
@@ -306,7 +310,7 @@ def test_development_cookies_are_http_only(client):
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer(ROOT / "templates")
+    return Renderer(ROOT / "toolbox" / "documents" / "templates")
 
 
 def test_templates_render_sandboxed_with_autoescape():
@@ -420,7 +424,7 @@ def test_missing_glyphs_are_not_logged_character_by_character(renderer, caplog):
 def test_mail_retry_reason_does_not_quote_the_server(make_app, smtp_server):
     """Greylisting servers quote the recipient in their 4xx reply; Celery logs a retry's
     reason, so the reason is generic (the reply is on the submission for people)."""
-    from toolbox.mail import TransientMailError
+    from toolbox.core.mail import TransientMailError
 
     address = "kanarie@example.org"
     smtp_server.reply = f"451 4.7.1 <{address}>: Recipient address rejected: Greylisted"

@@ -135,7 +135,7 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
 }
-DOCX_TEMPLATES = sorted((ROOT / "templates" / "docx").glob("*.docx"))
+DOCX_TEMPLATES = sorted((ROOT / "toolbox" / "documents" / "templates" / "docx").glob("*.docx"))
 
 
 def check_german_docx(content: bytes) -> etree._Element:
@@ -170,10 +170,12 @@ def test_docx_template_is_german(template):
 def test_rendered_docx_is_german_and_says_what_it_is(app):
     slug = "raumnutzung"
     instrument = get_instrument(slug)
-    renderer = Renderer(ROOT / "templates")
+    renderer = Renderer(ROOT / "toolbox" / "documents" / "templates")
     context = renderer.context(instrument, payload_of(app, slug, load_data(slug)), dt.date.today())
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    content = render_docx(ROOT / "templates" / "docx" / f"{slug}.docx", context, "Titel X")
+    content = render_docx(
+        ROOT / "toolbox" / "documents" / "templates" / "docx" / f"{slug}.docx", context, "Titel X"
+    )
     core = check_german_docx(content)
     assert core.findtext("dc:title", namespaces=NS) == "Titel X"
     for name in ("dcterms:created", "dcterms:modified"):

@@ -8,10 +8,11 @@ import pytest
 from conftest import load_data, wait_for_state
 from sqlalchemy import text
 
-from toolbox.cli import cli
-from toolbox.extensions import db
-from toolbox.models import Document, Draft, Job, Submission, utcnow
-from toolbox.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
+from toolbox.ops.cli import cli
+from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.submissions.models import Document, Draft, Job, Submission
 
 SLUG = "kooperationsvereinbarung"
 
@@ -55,7 +56,7 @@ def test_job_that_keeps_dying_is_given_up(app, client):
 def test_fresh_jobs_are_left_alone(app, client):
     submit(client)
     with app.app_context():
-        assert sweep() == {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0}
+        assert sweep() == {"requeued": 0, "recovered": 0, "given_up": 0, "emails": 0, "kits": 0}
 
 
 def test_purge_deletes_only_expired_submissions(app, client, runner):

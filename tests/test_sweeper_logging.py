@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, wait_for_state
 from test_sweeper import make_stuck, submit
 
-from toolbox.logs import QuietSweepFilter
+from toolbox.core.logs import QuietSweepFilter
 
 
 def _record(name: str, level: int, msg: str, args, data=None) -> logging.LogRecord:

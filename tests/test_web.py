@@ -10,8 +10,8 @@ from helpers import pdf_text
 
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import get_instrument
-from toolbox.jobs.tasks import render_job
-from toolbox.models import Job, Submission
+from toolbox.submissions.models import Job, Submission
+from toolbox.submissions.tasks import render_job
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"

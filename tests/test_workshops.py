@@ -15,11 +15,13 @@ from test_auth import logged_in, page_token
 from test_web import form_post
 from werkzeug.datastructures import MultiDict
 
+from toolbox.core.db import utcnow
+from toolbox.core.extensions import db
 from toolbox.documents.qr import qr_png, qr_svg
-from toolbox.extensions import db
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import get_instrument
-from toolbox.models import Submission, Workshop, utcnow
+from toolbox.submissions.models import Submission
+from toolbox.workshops.models import Workshop
 
 INSTRUMENTS = ("gruendungsplanung", "kooperationsvereinbarung", "raumnutzung")
 SHARED = {

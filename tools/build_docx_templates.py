@@ -1,4 +1,4 @@
-"""Regenerate templates/docx/<slug>.docx from tools/docx_templates/<slug>.py.
+"""Regenerate toolbox/documents/templates/docx/<slug>.docx from tools/docx_templates/<slug>.py.
 
 Run: python -m tools.build_docx_templates [SLUG ...]
 Only needed when the layout changes; the .docx files are the source people edit.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tools import docx_templates
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
+OUT = Path(__file__).resolve().parent.parent / "toolbox" / "documents" / "templates" / "docx"
 
 
 def main(slugs: list[str]) -> None:

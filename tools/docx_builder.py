@@ -1,7 +1,8 @@
 """Helpers to write DOCX templates (docxtpl syntax) with python-docx.
 
-The templates in templates/docx/ are ordinary Word files; this builder only gives them a
-consistent look. After generating, people may edit them in Word or LibreOffice directly.
+The templates in toolbox/documents/templates/docx/ are ordinary Word files; this builder
+only gives them a consistent look. After generating, people may edit them in Word or
+LibreOffice directly.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from test_auth import PASSWORD
 from test_contacts import CSV
 
-from toolbox.accounts import create_user
+from toolbox.accounts.service import create_user
 
 from .ui import assert_accessible, log_in, screenshots
 

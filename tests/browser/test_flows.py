@@ -15,10 +15,10 @@ from helpers import docx_text, loose, pdf_text
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from toolbox.accounts import create_user
+from toolbox.accounts.service import create_user
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.models import Submission
+from toolbox.submissions.models import Submission
 
 from .ui import (
     assert_accessible,

@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import load_data
 from playwright.sync_api import expect
 
-from toolbox.accounts import create_user
+from toolbox.accounts.service import create_user
 from toolbox.instruments.registry import get_instrument
 
 from .test_flows import PASSWORD, PRIVATE_PAGE, SUBMIT

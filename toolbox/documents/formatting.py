@@ -6,22 +6,6 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from zoneinfo import ZoneInfo
-
-# Everything a person reads is in German time: dates in documents and file names, times on
-# pages and in emails. Timestamps are stored in naive UTC.
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def berlin_today() -> dt.date:
-    """Today in Germany (not the server's time zone)."""
-    return dt.datetime.now(BERLIN).date()
-
-
-def berlin_time(value: dt.datetime, fmt: str = "%d.%m.%Y, %H:%M") -> str:
-    """A stored naive-UTC timestamp as German local time."""
-    return value.replace(tzinfo=dt.UTC).astimezone(BERLIN).strftime(fmt)
-
 
 MONTHS = (
     "Januar",

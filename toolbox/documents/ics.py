@@ -7,7 +7,7 @@ import hashlib
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from toolbox.documents.formatting import BERLIN
+from toolbox.core.time import BERLIN
 from toolbox.instruments.base import CalendarEvent
 
 ICS_MEDIA_TYPE = "text/calendar"

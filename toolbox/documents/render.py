@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from toolbox.core.time import berlin_today
 from toolbox.documents.blank import blank_context, render_blank_docx
 from toolbox.documents.docx import DOCX_MEDIA_TYPE, render_docx
-from toolbox.documents.formatting import berlin_today, document_filename, german_date
+from toolbox.documents.formatting import document_filename, german_date
 from toolbox.documents.ics import ICS_MEDIA_TYPE, render_ics
 from toolbox.documents.pdf import PDF_MEDIA_TYPE, PdfRenderer
 from toolbox.documents.sanitize import sanitize_value

@@ -3,9 +3,7 @@ parties, with an action plan whose areas are the contributions of the agreement.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Field, Instrument, parse_date
 from toolbox.instruments.kooperationsvereinbarung import (
     LEISTUNGEN_EINRICHTUNG,
     LEISTUNGEN_KONTAKTSTELLE,
@@ -120,23 +118,19 @@ FIELDS = (
 
 def check_dates(payload: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    meeting = _date(payload.get("datum"))
+    meeting = parse_date(payload.get("datum"))
     if not meeting:
         return errors
-    following = _date(payload.get("naechstes_treffen"))
+    following = parse_date(payload.get("naechstes_treffen"))
     if following and following <= meeting:
         errors["naechstes_treffen"] = ["Das nächste Treffen muss nach diesem Treffen liegen."]
     for index, row in enumerate(payload.get("massnahmen") or []):
-        deadline = _date(row.get("bis"))
+        deadline = parse_date(row.get("bis"))
         if deadline and deadline < meeting and row.get("status") in (None, "", "geplant"):
             errors[f"massnahmen-{index}-bis"] = [
                 "Eine geplante Maßnahme braucht eine Frist ab dem Tag des Treffens."
             ]
     return errors
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def short_name(payload: dict) -> str:

@@ -146,3 +146,13 @@ class Instrument:
             "description": self.description,
             "fields": [f.describe() for f in self.fields],
         }
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """A date field's payload value (ISO text, or empty) as a date."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def parse_time(value: str | None) -> dt.time | None:
+    """A time field's payload value (ISO text, or empty) as a time."""
+    return dt.time.fromisoformat(value) if value else None

@@ -7,9 +7,7 @@ marked "noch zu klären", because clarifying it is part of the counselling.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Field, Instrument, parse_date
 
 ARTEN = (
     ("klinik", "Klinik"),
@@ -150,7 +148,7 @@ FIELDS = (
 
 
 def check_dates(payload: dict) -> dict[str, list[str]]:
-    start, end = _date(payload.get("dauer_von")), _date(payload.get("dauer_bis"))
+    start, end = parse_date(payload.get("dauer_von")), parse_date(payload.get("dauer_bis"))
     if start and end and end < start:
         return {"dauer_bis": ["Das Ende der Beratung darf nicht vor ihrem Beginn liegen."]}
     return {}
@@ -160,10 +158,6 @@ def check_room(payload: dict) -> dict[str, list[str]]:
     if payload.get("raum") and not payload.get("raum_details"):
         return {"raum_details": ["Bitte angeben, welcher Raum wann zur Verfügung steht."]}
     return {}
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def short_name(payload: dict) -> str:

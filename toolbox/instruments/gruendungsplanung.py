@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolbox.instruments.base import CalendarEvent, Field, Instrument
+from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date
 from toolbox.instruments.erstgespraech import HAEUFIGKEIT, WOCHENTAGE
 
 RAHMEN = (
@@ -109,7 +109,10 @@ FIELDS = (
 
 
 def check_dates(payload: dict) -> dict[str, list[str]]:
-    founding, handover = _date(payload.get("gruendungstreffen")), _date(payload.get("uebergabe"))
+    founding, handover = (
+        parse_date(payload.get("gruendungstreffen")),
+        parse_date(payload.get("uebergabe")),
+    )
     if founding and handover and handover <= founding:
         return {
             "uebergabe": [
@@ -119,17 +122,13 @@ def check_dates(payload: dict) -> dict[str, list[str]]:
     return {}
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def short_name(payload: dict) -> str:
     return payload.get("arbeitstitel") or ""
 
 
 def calendar(payload: dict) -> list[CalendarEvent]:
     """The founding meeting: at the group's time for two hours, else as an all-day event."""
-    day = _date(payload.get("gruendungstreffen"))
+    day = parse_date(payload.get("gruendungstreffen"))
     if day is None:
         return []
     start: dt.date | dt.datetime = day

@@ -7,9 +7,7 @@ list names (membership plus topic is health data).
 
 from __future__ import annotations
 
-import datetime as dt
-
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Field, Instrument, parse_date
 
 # GKV self-help funding of a new group asks for at least this many members.
 FOERDER_MINDESTZAHL = 6
@@ -109,15 +107,11 @@ FIELDS = (
 
 
 def check_dates(payload: dict) -> dict[str, list[str]]:
-    meeting = _date(payload.get("datum"))
-    following = _date(payload.get("naechster_termin"))
+    meeting = parse_date(payload.get("datum"))
+    following = parse_date(payload.get("naechster_termin"))
     if meeting and following and following <= meeting:
         return {"naechster_termin": ["Der nächste Termin muss nach dem Gründungstreffen liegen."]}
     return {}
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def short_name(payload: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from toolbox.documents.formatting import MONTHS
-from toolbox.instruments.base import CalendarEvent, Field, Instrument
+from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date
 
 MIN_JAHR, MAX_JAHR = 2000, 2100
 ARTEN = (
@@ -81,14 +81,10 @@ def check_dates_in_year(payload: dict) -> dict[str, list[str]]:
         return {}  # the year itself is wrong; its own message says so
     errors: dict[str, list[str]] = {}
     for index, row in enumerate(payload.get("termine") or []):
-        datum = _date(row.get("datum"))
+        datum = parse_date(row.get("datum"))
         if datum and datum.year != jahr:
             errors[f"termine-{index}-datum"] = [f"Der Termin muss im Jahr {jahr} liegen."]
     return errors
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def short_name(payload: dict) -> str:
@@ -104,7 +100,7 @@ def extend_context(ctx: dict, payload: dict) -> dict:
         key=lambda pair: pair[0].get("datum") or "",
     )
     for raw, shown in rows:
-        datum = _date(raw.get("datum"))
+        datum = parse_date(raw.get("datum"))
         if datum:
             months[datum.month - 1].append({**shown, "wochentag": WOCHENTAGE[datum.weekday()]})
     return {

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Field, Instrument, parse_date
 
 ROLLEN = (
     ("einrichtung", "Gesundheits-/Sozialeinrichtung"),
@@ -193,23 +191,19 @@ FIELDS = (
 
 def check_dates(payload: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    beginn = _date(payload.get("beginn"))
-    review = _date(payload.get("naechste_ueberpruefung"))
+    beginn = parse_date(payload.get("beginn"))
+    review = parse_date(payload.get("naechste_ueberpruefung"))
     if beginn and review and review <= beginn:
         errors["naechste_ueberpruefung"] = [
             "Die nächste Überprüfung muss nach dem Beginn der Zusammenarbeit liegen."
         ]
     if payload.get("laufzeit") == "befristet":
-        until = _date(payload.get("befristet_bis"))
+        until = parse_date(payload.get("befristet_bis"))
         if not until:
             errors["befristet_bis"] = ["Bitte das Ende der befristeten Laufzeit angeben."]
         elif beginn and until <= beginn:
             errors["befristet_bis"] = ["Das Ende der Laufzeit muss nach dem Beginn liegen."]
     return errors
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def short_name(payload: dict) -> str:

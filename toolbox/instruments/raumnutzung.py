@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolbox.documents.formatting import BERLIN
-from toolbox.instruments.base import CalendarEvent, Field, Instrument
+from toolbox.core.time import BERLIN
+from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date, parse_time
 
 AUSSTATTUNG = (
     ("beamer", "Beamer"),
@@ -155,10 +155,13 @@ FIELDS = (
 
 def check_times_and_dates(payload: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    start, end = _time(payload.get("beginn")), _time(payload.get("ende"))
+    start, end = parse_time(payload.get("beginn")), parse_time(payload.get("ende"))
     if start and end and end <= start:
         errors["ende"] = ["Das Ende muss nach dem Beginn liegen."]
-    valid_from, valid_until = _date(payload.get("gueltig_ab")), _date(payload.get("gueltig_bis"))
+    valid_from, valid_until = (
+        parse_date(payload.get("gueltig_ab")),
+        parse_date(payload.get("gueltig_bis")),
+    )
     if not (valid_from and valid_until):
         return errors
     if valid_until <= valid_from:
@@ -197,14 +200,6 @@ def check_consent(payload: dict) -> dict[str, list[str]]:
 def _series_known(payload: dict) -> bool:
     """Weekday and Turnus are valid choices (rules also run when they are not)."""
     return payload.get("wochentag") in WEEKDAY_CODES and payload.get("turnus") in TURNUS_RRULE
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _time(value: str | None) -> dt.time | None:
-    return dt.time.fromisoformat(value) if value else None
 
 
 def first_meeting(valid_from: dt.date, weekday: str, turnus: str) -> dt.date:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Field, Instrument, parse_date
 
 ZIELERREICHUNG = (
     ("nicht", "nicht erreicht"),
@@ -113,7 +112,7 @@ FIELDS = (
 
 
 def check_period(payload: dict) -> dict[str, list[str]]:
-    von, bis = _date(payload.get("zeitraum_von")), _date(payload.get("zeitraum_bis"))
+    von, bis = parse_date(payload.get("zeitraum_von")), parse_date(payload.get("zeitraum_bis"))
     if von and bis and bis <= von:
         return {"zeitraum_bis": ["Das Ende des Zeitraums muss nach dem Beginn liegen."]}
     return {}
@@ -125,13 +124,9 @@ def check_adjustment(payload: dict) -> dict[str, list[str]]:
     return {}
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def short_name(payload: dict) -> str:
     """The years under review name the report, e.g. "2027/2028"."""
-    von, bis = _date(payload.get("zeitraum_von")), _date(payload.get("zeitraum_bis"))
+    von, bis = parse_date(payload.get("zeitraum_von")), parse_date(payload.get("zeitraum_bis"))
     if not bis:
         return ""
     if von and von.year != bis.year:

@@ -6,6 +6,10 @@ from celery import Celery, Task
 from flask import Flask
 
 from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
+from toolbox.jobs.queue import PURGE, SWEEP
+
+# The modules that define tasks (each area has its own); a worker imports them all.
+TASK_MODULES = ["toolbox.submissions.tasks", "toolbox.workshops.tasks", "toolbox.ops.tasks"]
 
 # Hard limit for one render; the Redis visibility timeout must stay above it, or a
 # long task would be delivered twice.
@@ -53,14 +57,14 @@ def celery_init_app(app: Flask) -> Celery:
             "worker_max_tasks_per_child": 500,
             "worker_max_memory_per_child": MAX_MEMORY_PER_CHILD,
             "worker_hijack_root_logger": False,
-            "imports": ["toolbox.jobs.tasks"],
+            "imports": TASK_MODULES,
             # Run by `celery beat` (Procfile `beat:`), once for all workers.
             "beat_schedule": {
                 "sweep": {
-                    "task": "toolbox.jobs.tasks.sweep_task",
+                    "task": SWEEP,
                     "schedule": app.config.get("TOOLBOX_SWEEP_INTERVAL", 30.0),
                 },
-                "purge": {"task": "toolbox.jobs.tasks.purge_task", "schedule": 24 * 3600.0},
+                "purge": {"task": PURGE, "schedule": 24 * 3600.0},
             },
         }
     )

@@ -3,6 +3,12 @@ import logging
 from alembic import context
 from flask import current_app
 
+# Every area's tables, so autogenerate sees the whole schema.
+import toolbox.accounts.models  # noqa: F401
+import toolbox.contacts.models  # noqa: F401
+import toolbox.submissions.models  # noqa: F401
+import toolbox.workshops.models  # noqa: F401
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config

@@ -1,0 +1,204 @@
+"""The contact directory (instrument `ansprechpersonen`): search, editing, CSV import and
+export, and the payload that renders the whole directory as a document.
+
+CSV files use the German column names below, `;` as separator and UTF-8 (with BOM, so
+spreadsheet programs open umlauts correctly); imports also accept `,` and Windows-1252
+(what Excel writes for "CSV (Trennzeichen-getrennt)"). An entry that is already in the
+directory, identical in every column, is not added twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+
+from toolbox.contacts.models import Contact
+from toolbox.core.extensions import db
+from toolbox.instruments.ansprechpersonen import INSTRUMENT, TYPEN
+from toolbox.instruments.forms import to_payload, validated_form
+
+COLUMNS = (
+    ("organisation", "Organisation"),
+    ("typ", "Art"),
+    ("funktion", "Funktion"),
+    ("email", "E-Mail"),
+    ("telefon", "Telefon"),
+    ("anschrift", "Anschrift"),
+    ("zustaendigkeit", "Zuständigkeit"),
+)
+TYP_LABELS = dict(TYPEN)
+TYP_CODES = {label.lower(): code for code, label in TYPEN} | {code: code for code, _ in TYPEN}
+
+
+class ContactImportError(ValueError):
+    """The file cannot be imported; `errors` lists every problem with its line."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Added:
+    """What adding entries did: how many are new, how many were there already."""
+
+    added: int
+    skipped: int
+
+
+def search(query: str = "") -> list[Contact]:
+    q = Contact.query
+    for word in query.split():
+        like = f"%{word}%"
+        typ_codes = [code for code, label in TYPEN if word.lower() in label.lower()]
+        q = q.filter(
+            or_(
+                Contact.organisation.ilike(like),
+                Contact.funktion.ilike(like),
+                Contact.zustaendigkeit.ilike(like),
+                Contact.typ.in_(typ_codes),
+            )
+        )
+    return q.order_by(Contact.organisation, Contact.id).all()
+
+
+def as_row(contact: Contact) -> dict:
+    return {name: getattr(contact, name) for name, _ in COLUMNS}
+
+
+def _values(entry: dict) -> dict[str, str]:
+    """The directory's columns of a validated row (extra keys ignored), None as ""."""
+    return {name: entry.get(name) or "" for name, _ in COLUMNS}
+
+
+def add_entries(entries: list[dict]) -> Added:
+    """Add validated entries (payload rows of the instrument) to the session, skipping
+    those identical to an entry already there or earlier in `entries`. The caller
+    commits."""
+    seen = {tuple(as_row(c).values()) for c in Contact.query.all()}
+    added = 0
+    for entry in map(_values, entries):
+        key = tuple(entry.values())
+        if key in seen:
+            continue
+        seen.add(key)
+        db.session.add(Contact(**entry))
+        added += 1
+    return Added(added, len(entries) - added)
+
+
+def save_contact(contact: Contact | None, entry: dict) -> Contact:
+    """Create (contact None) or change one entry from a validated row."""
+    contact = contact or Contact()
+    for name, value in _values(entry).items():
+        setattr(contact, name, value)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    db.session.delete(contact)
+    db.session.commit()
+
+
+def directory_payload(contacts: list[Contact]) -> dict:
+    """The whole directory as a payload of the instrument, to render as DOCX/PDF."""
+    return {"eintraege": [as_row(c) for c in contacts], "einwilligung": True}
+
+
+def export_csv(contacts: list[Contact]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for _, label in COLUMNS])
+    for contact in contacts:
+        row = as_row(contact)
+        row["typ"] = TYP_LABELS.get(row["typ"], row["typ"])
+        writer.writerow([row[name] for name, _ in COLUMNS])
+    return "\ufeff" + out.getvalue()
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV file: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ContactImportError(
+            ["Die Datei ist weder UTF-8 noch Windows-1252. Bitte als „CSV UTF-8“ speichern."]
+        ) from None
+
+
+def parse_csv(text: str) -> list[dict]:
+    """Rows as dicts keyed by field name; raises ContactImportError for a wrong header."""
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
+    by_label = {label.lower(): name for name, label in COLUMNS}
+    names = [by_label.get(h.lower()) for h in header]
+    missing = [label for name, label in COLUMNS[:2] if name not in names]
+    if missing:
+        raise ContactImportError([f"Zeile 1: Spalte fehlt: {', '.join(missing)}"])
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        row = {name: value.strip() for name, value in zip(names, values, strict=False) if name}
+        row["typ"] = TYP_CODES.get(row.get("typ", "").lower(), row.get("typ", ""))
+        rows.append(row)
+    return rows
+
+
+def import_csv(text: str, replace: bool = False) -> Added:
+    """Validate every row like a form submission; import all rows or none. With
+    `replace`, the file becomes the whole directory."""
+    rows = parse_csv(text)
+    if not rows:
+        raise ContactImportError(["Die Datei enthält keine Einträge."])
+    form, errors = validated_form(INSTRUMENT, {"eintraege": rows, "einwilligung": True})
+    if form is None:
+        raise ContactImportError(sorted(_line_errors(errors), key=_line_number))
+    if replace:
+        Contact.query.delete()
+    result = add_entries(to_payload(form)["eintraege"])
+    db.session.commit()
+    return result
+
+
+def adopt_suggestion(payload: dict) -> Added:
+    """Take the entries of a submitted suggestion (a payload of the instrument) into the
+    directory; validated again, as the instrument may have changed since."""
+    form, errors = validated_form(INSTRUMENT, payload)
+    if form is None:
+        raise ContactImportError(_line_errors(errors, row="Eintrag", first=1))
+    result = add_entries(to_payload(form)["eintraege"])
+    db.session.commit()
+    return result
+
+
+def _line_errors(errors: dict[str, list[str]], row: str = "Zeile", first: int = 2) -> list[str]:
+    """Messages keyed by form data names → "Zeile 5: Art: Bitte auswählen." (row 0 of
+    a CSV file is its line 2, after the header)."""
+    labels = dict(COLUMNS)
+    out = []
+    for key, messages in errors.items():
+        _, index, name = (key.split("-", 2) + ["", ""])[:3]
+        if index.isdigit():
+            where = f"{row} {int(index) + first}: {labels.get(name, name)}"
+            out.append(f"{where}: {' '.join(messages)}")
+        else:
+            out.append(" ".join(messages))
+    return out
+
+
+def _line_number(message: str) -> int:
+    head = message.split(":", 1)[0]
+    return int(head.split()[-1]) if head.startswith("Zeile ") else 0

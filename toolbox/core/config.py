@@ -1,0 +1,132 @@
+"""Configuration: defaults, overridden by TOOLBOX_* environment variables.
+
+With no environment at all the product runs on the embedded default: an SQLite database
+and an SQLite-backed Celery broker under the data directory, so nothing else needs to be
+installed. PostgreSQL and Redis are used when their URLs are given.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from toolbox.core.ratelimits import sqlite_storage_url
+
+# The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
+# a deployment can point TOOLBOX_TEMPLATES_DIR at its own copy (see templates/README.md).
+DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "documents" / "templates"
+
+
+def _secret_key(data_dir: Path, production: bool) -> str:
+    key = os.environ.get("TOOLBOX_SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("TOOLBOX_SECRET_KEY muss in Produktion gesetzt sein.")
+    # Development: generate once and keep it, so sessions survive restarts.
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    """PostgreSQL URLs as people write them (postgresql://, postgres://) use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def from_environment() -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ
+    mode = env.get("TOOLBOX_ENV", "development")
+    if mode not in ("development", "production"):
+        # A typo must not quietly run production with development settings.
+        raise RuntimeError(
+            f"TOOLBOX_ENV: „production“ oder „development“ erwartet, nicht {mode!r}."
+        )
+    production = mode == "production"
+    data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    broker_url = env.get("TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}")
+    return {
+        "TOOLBOX_ENV": "production" if production else "development",
+        "TOOLBOX_DATA_DIR": str(data_dir),
+        "SECRET_KEY": _secret_key(data_dir, production),
+        # Old keys still accepted for existing sessions while a new key is rolled out.
+        "SECRET_KEY_FALLBACKS": [
+            k for k in env.get("TOOLBOX_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+        ],
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            env.get("TOOLBOX_DATABASE_URL", f"sqlite:///{data_dir / 'toolbox.sqlite'}")
+        ),
+        "TOOLBOX_BROKER_URL": broker_url,
+        # Seconds; 0: the safe default (toolbox.jobs). Tests set a short one to provoke
+        # duplicate deliveries.
+        "TOOLBOX_BROKER_VISIBILITY_TIMEOUT": int(env.get("TOOLBOX_BROKER_VISIBILITY_TIMEOUT", "0")),
+        "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
+        "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(DEFAULT_TEMPLATES_DIR)),
+        "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        # Seconds between two runs of the sweeper (celery beat); tests run it more often.
+        "TOOLBOX_SWEEP_INTERVAL": float(env.get("TOOLBOX_SWEEP_INTERVAL", "30")),
+        "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),
+        "TOOLBOX_LOG_LEVEL": env.get("TOOLBOX_LOG_LEVEL", "INFO"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "TOOLBOX_PROXIES": int(env.get("TOOLBOX_PROXIES", "0")),
+        # Unset: messages are written as .eml files into the outbox folder instead.
+        "TOOLBOX_SMTP_URL": env.get("TOOLBOX_SMTP_URL") or None,
+        "TOOLBOX_MAIL_FROM": env.get("TOOLBOX_MAIL_FROM"),
+        "TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES": int(
+            env.get("TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+        ),
+        "TOOLBOX_OUTBOX_DIR": data_dir / "outbox",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Dashboard sessions end after this much inactivity (the session is permanent and
+        # refreshed by every request except the dashboard's background polling).
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(env.get("TOOLBOX_SESSION_IDLE_MINUTES", "60"))
+        ),
+        # Counted in the Redis broker when there is one, otherwise in a file in the data
+        # directory: either way all web processes share the counts (toolbox.core.ratelimits).
+        # A storage outage must not stop submissions.
+        "RATELIMIT_STORAGE_URI": env.get("TOOLBOX_RATELIMIT_STORAGE_URL")
+        or (
+            broker_url
+            if broker_url.startswith("redis")
+            else sqlite_storage_url(data_dir / "ratelimits.sqlite")
+        ),
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "TOOLBOX_LOGIN_RATE_LIMIT": env.get("TOOLBOX_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins per account (whatever the address): slows guessing from many
+        # addresses; the account's owner can log in again after the window.
+        "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT": env.get(
+            "TOOLBOX_LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+        ),
+        # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
+        # one address shares it, hence generous.
+        "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
+        # The live preview asks after every pause in typing: a room of typists needs more.
+        "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),
+        # "Send the email again" per client address (API), across submissions; each
+        # submission also has its own limits (toolbox.submissions.mail_limits).
+        "TOOLBOX_RESEND_RATE_LIMIT": env.get("TOOLBOX_RESEND_RATE_LIMIT", "20 per hour"),
+        # Emails one signed-in account may trigger (kit links, re-sends).
+        "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT": env.get(
+            "TOOLBOX_ACCOUNT_MAIL_RATE_LIMIT", "20 per hour"
+        ),
+        # Large enough for any legitimate form, small enough to refuse abuse (→ 413).
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The largest form (the contact directory: 500 rows of 7 fields) plus headroom.
+        "MAX_FORM_PARTS": 5000,
+        # Database errors must not carry submitted values into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    }

@@ -1,0 +1,253 @@
+"""Public pages: the start page and one form per instrument.
+
+Repeating rows are added and removed by submit buttons (`action=add:<list>` /
+`action=remove:<list>:<index>`), so everything works without JavaScript; form.js does the
+same in place when JavaScript is available.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from toolbox.core.extensions import csrf, limiter
+from toolbox.core.time import berlin_today
+from toolbox.documents.render import get_renderer
+from toolbox.instruments.formdata import drop_empty_rows, remove_row
+from toolbox.instruments.forms import (
+    InstrumentForm,
+    flat_errors,
+    form_class,
+    to_payload,
+    with_spare_rows,
+)
+from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.instruments.shared import prefill, shared_values
+from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
+from toolbox.submissions.models import Draft, Submission
+from toolbox.submissions.preview import form_with_preview
+from toolbox.submissions.service import create_submission
+from toolbox.workshops.participants import WORKSHOP_FIELD, closed_page
+from toolbox.workshops.service import offers, workshop_by_token, workshop_prefill
+
+bp = Blueprint("instruments", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("index.html", instruments=INSTRUMENTS.values())
+
+
+def submit_limit() -> str:
+    """Every POST counts, row buttons without JavaScript too: telling them apart would
+    mean parsing the body before the size limits are checked."""
+    return current_app.config["TOOLBOX_SUBMIT_RATE_LIMIT"]
+
+
+# CSRF is checked by the form itself (not globally), so an expired token re-shows the
+# form with everything typed kept instead of an error page.
+@bp.route("/instrumente/<slug>", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(submit_limit, methods=["POST"])
+def form(slug: str):
+    instrument = get_instrument(slug)
+    if instrument is None:
+        abort(404)
+    form_cls = form_class(instrument)
+    workshop, refusal = _workshop(instrument, request.values.get(WORKSHOP_FIELD))
+    if refusal is not None:
+        return refusal
+    if request.method == "GET":
+        source = request.args.get("vorlage")
+        formdata = _prefill(instrument, source) if source else None
+        if workshop is not None and formdata is None:
+            formdata = workshop_prefill(instrument, workshop)
+        return render_template(
+            "form.html",
+            instrument=instrument,
+            form=with_spare_rows(form_cls(formdata=formdata)),
+            workshop=workshop,
+        )
+
+    action = request.form.get("action", "submit")
+    if action.startswith("add:") or action.startswith("remove:"):
+        return _change_rows(instrument, form_cls, action, workshop)
+    if action == "preview":
+        return form_with_preview(instrument, workshop)
+    if action == "draft":
+        form = form_cls(formdata=request.form)
+        if "csrf_token" in form and not form.csrf_token.validate(form):
+            return render_template(
+                "form.html",
+                instrument=instrument,
+                form=with_spare_rows(form),
+                show_errors=True,
+                draft_token=request.form.get("entwurf"),
+                errors={},
+                labels={},
+                workshop=workshop,
+            ), 422
+        draft = save_draft(instrument.slug, request.form, request.form.get("entwurf"))
+        return redirect(url_for("instruments.draft", token=draft.token, gespeichert=1), code=303)
+
+    form = form_cls(formdata=drop_empty_rows(instrument, request.form))
+    if form.validate():
+        submission = create_submission(
+            instrument, to_payload(form), email=form.email.data or None, workshop=workshop
+        )
+        discard_draft(request.form.get("entwurf"))
+        return redirect(url_for("submissions.page", token=submission.token), code=303)
+    errors = flat_errors(form)
+    errors.pop("csrf_token", None)  # explained separately: the session expired
+    return render_template(
+        "form.html",
+        instrument=instrument,
+        form=with_spare_rows(form),
+        show_errors=True,
+        draft_token=request.form.get("entwurf"),
+        errors=in_form_order(instrument, errors),
+        labels={name: error_label(instrument, name) for name in errors},
+        workshop=workshop,
+    ), 422
+
+
+def _workshop(instrument, token: str | None):
+    """(workshop, refusal): the workshop whose participant link this form was opened
+    from, checked on every request; a closed workshop's refusal page instead."""
+    if not token:
+        return None, None
+    workshop = workshop_by_token(token)
+    if workshop is None or not offers(workshop, instrument.slug):
+        abort(404)
+    if workshop.is_closed():
+        return workshop, closed_page(workshop)
+    return workshop, None
+
+
+def _prefill(instrument, token: str):
+    """Form data from the shared values of an earlier submission (Als Vorlage verwenden)."""
+    source = Submission.query.filter_by(token=token).one_or_none()
+    if source is None or get_instrument(source.instrument) is None:
+        abort(404)
+    values = shared_values(get_instrument(source.instrument), source.payload)
+    return prefill(instrument, values) or None
+
+
+@bp.get("/entwurf/<token>")
+def draft(token: str):
+    draft = Draft.query.filter_by(token=token).one_or_none()
+    instrument = get_instrument(draft.instrument) if draft else None
+    if instrument is None:
+        abort(404)
+    formdata = draft_formdata(draft)
+    form = with_spare_rows(form_class(instrument)(formdata=formdata))
+    return render_template(
+        "form.html",
+        instrument=instrument,
+        form=form,
+        draft=draft,
+        draft_saved=bool(request.args.get("gespeichert")),
+        workshop=workshop_by_token(formdata.get(WORKSHOP_FIELD)),
+    )
+
+
+@bp.get("/instrumente/<slug>/vorlage.<fmt>")
+def blank(slug: str, fmt: str):
+    """The empty form to print, as PDF or DOCX."""
+    instrument = get_instrument(slug)
+    if instrument is None or fmt not in ("pdf", "docx"):
+        abort(404)
+    document = _blank_documents(slug, berlin_today())[fmt]
+    response = Response(document.content, mimetype=document.media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
+    return response
+
+
+@lru_cache(maxsize=32)
+def _blank_documents(slug: str, day: dt.date) -> dict:
+    renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
+    return {d.format: d for d in renderer.render(get_instrument(slug), {}, today=day, blank=True)}
+
+
+def in_form_order(instrument, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The error summary lists the fields as the form shows them: the instrument's fields
+    (a list's own errors before its rows, rows and their fields in order), then the email
+    address at the end of the form."""
+    names = [f.name for f in instrument.fields]
+
+    def position(name: str) -> tuple[int, int, int]:
+        head, _, rest = name.partition("-")
+        if head not in names:
+            return (len(names) + (0 if head == "email" else 1), 0, 0)
+        if not rest:
+            return (names.index(head), -1, -1)
+        index, _, sub = rest.partition("-")
+        subs = [s.name for s in instrument.field(head).fields]
+        row = int(index) if index.isdigit() else 0
+        return (names.index(head), row, subs.index(sub) if sub in subs else len(subs))
+
+    return {name: errors[name] for name in sorted(errors, key=position)}
+
+
+def error_label(instrument, name: str) -> str:
+    """ "parteien-1-name" → "Partei 2: Name", for the error summary."""
+    if name == "email":
+        return str(InstrumentForm.email_spec.label)
+    head, _, rest = name.partition("-")
+    try:
+        field = instrument.field(head)
+    except KeyError:
+        return name
+    if not rest:
+        return field.label
+    index, _, sub = rest.partition("-")
+    sub_label = next((s.label for s in field.fields if s.name == sub), sub)
+    return f"{field.row_label or field.label} {int(index) + 1}: {sub_label}"
+
+
+@bp.app_template_filter("instrument_title")
+def instrument_title(slug: str) -> str:
+    instrument = get_instrument(slug)
+    return instrument.title if instrument else slug
+
+
+def _change_rows(instrument, form_cls, action: str, workshop=None):
+    parts = action.split(":")
+    name = parts[1]
+    try:
+        field = instrument.field(name)
+    except KeyError:
+        abort(400)
+    if field.type != "list":
+        abort(400)
+    notice = None
+    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+        form = form_cls(formdata=remove_row(request.form, name, int(parts[2])))
+        notice = (name, _("%(label)s entfernt.", label=field.row_label or _("Zeile")))
+    else:
+        form = form_cls(formdata=request.form)
+        if len(form[name].entries) >= field.max_entries:
+            notice = (name, _("Höchstens %(max)s Zeilen sind möglich.", max=field.max_entries))
+        else:
+            form[name].append_entry()
+            notice = (name, _("%(label)s hinzugefügt.", label=field.row_label or _("Zeile")))
+    return render_template(
+        "form.html",
+        instrument=instrument,
+        form=with_spare_rows(form),
+        notice=notice,
+        draft_token=request.form.get("entwurf"),
+        workshop=workshop,
+    )
