@@ -44,12 +44,16 @@ run: install translations
 
 ## The whole test suite: starts its own redis-server, workers and browsers; then the suite
 ## again on a private PostgreSQL server (browser tests and the bench smoke run once).
+## TEST_WORKERS: pytest-xdist processes (most tests wait on real processes, so more than the
+## two cores pays); the PostgreSQL pass runs only the tests marked `database`.
+TEST_WORKERS ?= 3
 test: install translations
-	$(BIN)/pytest
-	TOOLBOX_TEST_DATABASE=postgresql $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/test_bench_smoke.py
+	$(BIN)/pytest -n $(TEST_WORKERS)
+	TOOLBOX_TEST_DATABASE=postgresql $(BIN)/pytest -q -n $(TEST_WORKERS) -m database \
+		--ignore=tests/browser --ignore=tests/test_bench_smoke.py
 
 test-fast: install translations
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow"
 
 ## Benchmark: bare renderers vs. the real pipeline (redis, gunicorn, workers); writes
 ## docs/PERFORMANCE.md. Takes a few minutes; see that file for what is measured.

@@ -9,8 +9,7 @@ import threading
 
 import pypdf
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, docx_xml, loose, pdf_text, squash
+from helpers import ROOT, docx_text, docx_xml, load_data, loose, pdf_text, squash
 
 from toolbox.documents.pdf import AssetFetcher
 from toolbox.documents.render import Renderer

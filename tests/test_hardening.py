@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, wait_for_port
-from test_auth import LOGIN_FAILED, login, make_user
+from conftest import free_port, wait_for_port
+from helpers import LOGIN_FAILED, ROOT, login, make_user
 
 from toolbox.core.ratelimits import SQLiteStorage, sqlite_storage_url
 

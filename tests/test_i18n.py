@@ -11,6 +11,7 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from helpers import csrf_token
 
 from toolbox.core.i18n import LANGUAGES, js_messages
 from toolbox.instruments.registry import INSTRUMENTS
@@ -156,7 +157,7 @@ def test_english_form_marks_german_instrument_text_and_translates_errors(client)
     assert '<h1 lang="de">Kooperationsvereinbarung</h1>' in html
     assert '+ Add <span lang="de">Partei</span>' in html
     assert "Submit and create documents" in html and "(required)" in html
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = csrf_token(html)
     response = client.post(url, data={"csrf_token": token, "action": "submit"})
     page = text_of(response)
     assert response.status_code == 422

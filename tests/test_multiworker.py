@@ -4,8 +4,8 @@ own data directories (as on two machines) produce every document, on PostgreSQL 
 from __future__ import annotations
 
 import pytest
-from conftest import load_data, wait_for_state
-from helpers import pdf_text
+from conftest import wait_for_state
+from helpers import load_data, pdf_text
 
 SLUG = "kooperationsvereinbarung"
 pytestmark = pytest.mark.slow

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import load_data
-from helpers import docx_text, pdf_text
-from test_web import csrf_token, form_post
+from helpers import csrf_token, docx_text, form_post, load_data, pdf_text
 
 from toolbox.core.extensions import db
 from toolbox.submissions.models import Draft

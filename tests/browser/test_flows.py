@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import load_data
-from helpers import docx_text, loose, pdf_text
+from helpers import docx_text, load_data, loose, pdf_text
 from playwright.sync_api import expect
 from pypdf import PdfReader
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 

@@ -3,7 +3,7 @@ texts in English too, still accessible (German instrument text marked lang="de")
 
 from __future__ import annotations
 
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 
 from toolbox.instruments.registry import get_instrument

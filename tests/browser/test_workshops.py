@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 
 from toolbox.accounts.service import create_user

@@ -10,13 +10,14 @@ import hashlib
 import json
 import logging
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
 from toolbox.documents.render import RenderedDocument
 from toolbox.instruments.base import Instrument
+from toolbox.jobs import lifecycle
 from toolbox.jobs.queue import RENDER_JOB
 from toolbox.jobs.queue import enqueue as enqueue_task
 from toolbox.submissions.models import Deletion, Document, Event, Job, Submission
@@ -65,15 +66,11 @@ def record_event(submission_id: int, kind: str, state: str, detail: str | None =
 
 def claim_job(job_id: int) -> bool:
     """queued → running, only if nobody else got there first."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.QUEUED)
-        .values(state=JobState.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1)
-    ).rowcount
+    won = lifecycle.claim(Job, job_id)
     if won:
         record_event(_submission_of(job_id), "job", JobState.RUNNING)
     db.session.commit()
-    return won == 1
+    return won
 
 
 def _submission_of(job_id: int) -> int:
@@ -83,12 +80,7 @@ def _submission_of(job_id: int) -> int:
 def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
     """Store the documents and mark the job done, in one transaction; replaces any
     documents an earlier run left behind."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.state == JobState.RUNNING)
-        .values(state=JobState.DONE, finished_at=utcnow(), error=None)
-    ).rowcount
-    if not won:
+    if not lifecycle.finish(Job, job.id, finished_at=utcnow()):
         db.session.rollback()
         return False
     record_event(job.submission_id, "job", JobState.DONE)
@@ -109,23 +101,22 @@ def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
 
 
 def fail_job(job_id: int, error: str) -> None:
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.RUNNING)
-        .values(state=JobState.FAILED, finished_at=utcnow(), error=error[:2000])
-    ).rowcount
-    if won:
-        record_event(_submission_of(job_id), "job", JobState.FAILED, error[:2000])
+    if lifecycle.fail(Job, job_id, error, finished_at=utcnow()):
+        record_event(_submission_of(job_id), "job", JobState.FAILED, error[: lifecycle.ERROR_CHARS])
     db.session.commit()
 
 
 def retry_job(job_id: int) -> bool:
     """failed → queued (a person asked for it), then enqueue."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.FAILED)
-        .values(state=JobState.QUEUED, queued_at=utcnow(), started_at=None, finished_at=None)
-    ).rowcount
+    won = lifecycle.transition(
+        Job,
+        job_id,
+        JobState.FAILED,
+        JobState.QUEUED,
+        queued_at=utcnow(),
+        started_at=None,
+        finished_at=None,
+    )
     if won:
         record_event(_submission_of(job_id), "job", JobState.QUEUED, "erneut angestoßen")
     db.session.commit()
