@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from toolbox.instruments.registry import get_instrument
 
-from .test_flows import PRIVATE_PAGE
-from .ui import assert_accessible, fill_instrument, screenshots
+from .ui import PRIVATE_PAGE, assert_accessible, fill_instrument, screenshots
 
 SLUG = "kooperationsvereinbarung"
 
