@@ -42,15 +42,13 @@ run: install translations
 	@echo ""
 	PORT=$(PORT) honcho start -p $(PORT)
 
-## The whole test suite: starts its own redis-server, workers and browsers; then the suite
-## again on a private PostgreSQL server (browser tests and the bench smoke run once).
-## TEST_WORKERS: pytest-xdist processes (most tests wait on real processes, so more than the
-## two cores pays); the PostgreSQL pass runs only the tests marked `database`.
+## The whole test suite: starts its own redis-server, PostgreSQL, workers and browsers.
+## One run, TEST_WORKERS pytest-xdist processes (most tests wait on real processes, so more
+## than the two cores pays); every test that uses the database runs twice in it, on SQLite
+## and on the private PostgreSQL server (browser tests and the bench smoke test: SQLite only).
 TEST_WORKERS ?= 3
 test: install translations
-	$(BIN)/pytest -n $(TEST_WORKERS)
-	TOOLBOX_TEST_DATABASE=postgresql $(BIN)/pytest -q -n $(TEST_WORKERS) -m database \
-		--ignore=tests/browser --ignore=tests/test_bench_smoke.py
+	TOOLBOX_TEST_DATABASE=sqlite,postgresql $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-fast: install translations
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow"

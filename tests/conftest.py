@@ -59,9 +59,27 @@ def pytest_collection_modifyitems(items) -> None:
 
 
 # --- databases ------------------------------------------------------------------------------
-# The suite runs on SQLite; with TOOLBOX_TEST_DATABASE=postgresql (the Makefile's second pass)
-# every app gets a fresh database on a private PostgreSQL server started here.
-TEST_DATABASE = os.environ.get("TOOLBOX_TEST_DATABASE", "sqlite")
+# TOOLBOX_TEST_DATABASE names the databases every database test runs on: "sqlite" (a plain
+# `pytest`), "postgresql", or both, "sqlite,postgresql" (the Makefile: each database test
+# twice in the same run, [sqlite] and [postgresql]). PostgreSQL is a private server started
+# here. Browser tests and the bench smoke test run on the first one only.
+TEST_DATABASES = os.environ.get("TOOLBOX_TEST_DATABASE", "sqlite").split(",")
+ONCE_ONLY = ("tests/browser/", "tests/test_bench_smoke.py")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "database_backend" not in metafunc.fixturenames or len(TEST_DATABASES) < 2:
+        return
+    path = str(metafunc.definition.path).replace(os.sep, "/")
+    if any(part in path for part in ONCE_ONLY):
+        return
+    metafunc.parametrize("database_backend", TEST_DATABASES, indirect=True)
+
+
+@pytest.fixture
+def database_backend(request) -> str:
+    """"sqlite" or "postgresql": the database this run of the test uses."""
+    return getattr(request, "param", TEST_DATABASES[0])
 
 
 class PostgresServer:
@@ -163,17 +181,17 @@ def postgres_template(postgres_server, tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def fresh_database(request, data_dir) -> str:
+def fresh_database(request, data_dir, database_backend) -> str:
     """An empty database (no tables): for tests of the migrations themselves."""
-    if TEST_DATABASE == "postgresql":
+    if database_backend == "postgresql":
         return request.getfixturevalue("postgres_server").create_database()
     return f"sqlite:///{data_dir / 'toolbox.sqlite'}"
 
 
 @pytest.fixture
-def database_url(request, data_dir) -> str:
+def database_url(request, data_dir, database_backend) -> str:
     """A migrated database of the test's own, cloned from the session's template."""
-    if TEST_DATABASE == "postgresql":
+    if database_backend == "postgresql":
         template = request.getfixturevalue("postgres_template")
         return request.getfixturevalue("postgres_server").create_database(template)
     path = data_dir / "toolbox.sqlite"
