@@ -78,7 +78,7 @@ def pytest_generate_tests(metafunc) -> None:
 
 @pytest.fixture
 def database_backend(request) -> str:
-    """"sqlite" or "postgresql": the database this run of the test uses."""
+    """ "sqlite" or "postgresql": the database this run of the test uses."""
     return getattr(request, "param", TEST_DATABASES[0])
 
 

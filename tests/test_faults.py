@@ -150,7 +150,7 @@ def test_poison_job_fails_after_max_attempts_and_others_go_on(make_app, redis_se
     app = make_app(broker_url=redis_server.url)
     worker = start_worker(app, TOOLBOX_TEST_RENDER_CRASH=POISON)
     client = app.test_client()
-    poison = submit(client, data=POISON)
+    poison = submit(client, POISON)
     healthy = submit(client)
     assert wait_for_state(client, healthy, timeout=120)["state"] == "done"
     for attempt in range(1, MAX_ATTEMPTS + 1):
