@@ -123,6 +123,9 @@ class Instrument:
     calendar: Callable[[dict], list[CalendarEvent]] | None = None
     # Signed documents get signature lines, also on the blank form.
     signed: bool = False
+    # The document is a text with clauses (an agreement): its blank form is that text
+    # with lines to fill in, not a questionnaire (see documents/blank.py).
+    blank_document: bool = False
     # Shared values found elsewhere than in a `shares` field (e.g. the group's name in
     # the agreement's list of parties): payload → {concept: value}.
     exports: Callable[[dict], dict[str, str]] | None = None
