@@ -103,6 +103,19 @@ class CalendarEvent:
     status: str = "CONFIRMED"
 
 
+class Message(str):
+    """A rule message with run-time values: reads as the German text, and keeps its
+    message id and values so the form can show it in the UI language."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params) -> Message:
+        obj = super().__new__(cls, msgid % params if params else msgid)
+        obj.msgid, obj.params = msgid, params
+        return obj
+
+
 # A cross-field rule gets the cleaned payload and returns {field name: [messages]}.
 Rule = Callable[[dict], dict[str, list[str]]]
 

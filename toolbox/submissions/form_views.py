@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from toolbox.core.extensions import csrf, limiter
+from toolbox.core.i18n import ui
 from toolbox.core.time import to_local
 from toolbox.documents.render import MEDIA_TYPES, blank_filename, get_renderer
 from toolbox.instruments.formdata import drop_empty_rows, remove_row
@@ -212,10 +213,10 @@ def error_label(instrument, name: str) -> str:
     except KeyError:
         return name
     if not rest:
-        return field.label
+        return ui(field.label)
     index, _, sub = rest.partition("-")
-    sub_label = next((s.label for s in field.fields if s.name == sub), sub)
-    return f"{field.row_label or field.label} {int(index) + 1}: {sub_label}"
+    sub_label = next((ui(s.label) for s in field.fields if s.name == sub), sub)
+    return f"{ui(field.row_label or field.label)} {int(index) + 1}: {sub_label}"
 
 
 @bp.app_template_filter("instrument_title")
@@ -236,14 +237,14 @@ def _change_rows(instrument, form_cls, action: str, workshop=None):
     notice = None
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
         form = form_cls(formdata=remove_row(request.form, name, int(parts[2])))
-        notice = (name, _("%(label)s entfernt.", label=field.row_label or _("Zeile")))
+        notice = (name, _("%(label)s entfernt.", label=ui(field.row_label) or _("Zeile")))
     else:
         form = form_cls(formdata=request.form)
         if len(form[name].entries) >= field.max_entries:
             notice = (name, _("Höchstens %(max)s Zeilen sind möglich.", max=field.max_entries))
         else:
             form[name].append_entry()
-            notice = (name, _("%(label)s hinzugefügt.", label=field.row_label or _("Zeile")))
+            notice = (name, _("%(label)s hinzugefügt.", label=ui(field.row_label) or _("Zeile")))
     return render_template(
         "form.html",
         instrument=instrument,
