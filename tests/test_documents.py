@@ -141,7 +141,8 @@ def test_blank_version_has_lines_boxes_and_signatures(renderer):
         assert "Kooperationsvereinbarung" in text
         assert "☐ halbjährlich" in text
         assert "____" in text
-        assert "Unterschrift, Name und Funktion" in text
+        # the agreement itself, signed by its parties (tests/test_blank_documents.py)
+        assert "vertreten durch" in text and "§ 7 Laufzeit" in text
     assert docs["pdf"].filename == "2026-11-22_Kooperationsvereinbarung_Vorlage.pdf"
 
 

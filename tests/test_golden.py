@@ -46,7 +46,7 @@ def test_every_value_appears_in_docx_and_pdf(app, renderer, slug):
         assert calendar.walk("VEVENT")
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", [s for s in SLUGS if not INSTRUMENTS[s].blank_document])
 def test_blank_form_has_every_label(renderer, slug):
     instrument = INSTRUMENTS[slug]
     docs = {d.format: d for d in renderer.render(instrument, {}, today=TODAY, blank=True)}

@@ -81,9 +81,10 @@ def test_blank_forms_download(client):
     pdf = client.get(f"{URL}/vorlage.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
-    assert "Parteien der Vereinbarung" in pdf_text(pdf.data)
+    # the agreement's own text with lines to fill in (tests/test_blank_documents.py)
+    assert "§ 7 Laufzeit" in pdf_text(pdf.data)
     docx = client.get(f"{URL}/vorlage.docx")
-    assert "Nächste Überprüfung" in docx_text(docx.data)
+    assert "erstmals am ____" in docx_text(docx.data)
     assert client.get(f"{URL}/vorlage.exe").status_code == 404
 
 

@@ -103,6 +103,19 @@ class CalendarEvent:
     status: str = "CONFIRMED"
 
 
+class Message(str):
+    """A rule message with run-time values: reads as the German text, and keeps its
+    message id and values so the form can show it in the UI language."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params) -> Message:
+        obj = super().__new__(cls, msgid % params if params else msgid)
+        obj.msgid, obj.params = msgid, params
+        return obj
+
+
 # A cross-field rule gets the cleaned payload and returns {field name: [messages]}.
 Rule = Callable[[dict], dict[str, list[str]]]
 
@@ -123,6 +136,9 @@ class Instrument:
     calendar: Callable[[dict], list[CalendarEvent]] | None = None
     # Signed documents get signature lines, also on the blank form.
     signed: bool = False
+    # The document is a text with clauses (an agreement): its blank form is that text
+    # with lines to fill in, not a questionnaire (see documents/blank.py).
+    blank_document: bool = False
     # Shared values found elsewhere than in a `shares` field (e.g. the group's name in
     # the agreement's list of parties): payload → {concept: value}.
     exports: Callable[[dict], dict[str, str]] | None = None

@@ -174,4 +174,5 @@ INSTRUMENT = Instrument(
     rules=(check_dates, check_room),
     short_name=short_name,
     signed=True,
+    blank_document=True,
 )

@@ -45,6 +45,7 @@ from toolbox.instruments.base import (
     TEXTAREA_MAX_LINES,
     Field,
     Instrument,
+    Message,
 )
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
 
@@ -167,7 +168,7 @@ def _number_range(f: Field) -> list:
     if f.min_value is None and f.max_value is None:
         return []
     if f.range_message:
-        message = f.range_message
+        message = _l(f.range_message)
     elif f.min_value is not None and f.max_value is not None:
         message = _l(
             "Bitte einen Wert von %(min)s bis %(max)s angeben.",
@@ -181,13 +182,19 @@ def _number_range(f: Field) -> list:
     return [NumberRange(min=f.min_value, max=f.max_value, message=message)]
 
 
+def _translated(text: str):
+    """A declared German text, translated when shown (the form classes are cached, so
+    lazily); empty stays empty. Documents read the declarations, never these."""
+    return _l(text) if text else text
+
+
 def _choices(f: Field) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in f.choices]
+    return [SelectChoice(value, _translated(label)) for value, label in f.choices]
 
 
 def make_field(f: Field):
     """The WTForms field for one declaration."""
-    kw = {"label": f.label, "description": f.help}
+    kw = {"label": _translated(f.label), "description": _translated(f.help)}
     text_filters = [_clean, _strip]
     if f.type == "text":
         return StringField(
@@ -246,7 +253,7 @@ def make_field(f: Field):
     if f.type == "list":
         row_form = type(f"{f.name.title()}Row", (Form,), {s.name: make_field(s) for s in f.fields})
         return FieldList(
-            FormField(row_form, label=f.row_label or f.label),
+            FormField(row_form, label=_translated(f.row_label or f.label)),
             min_entries=f.min_entries,
             max_entries=f.max_entries,
             **kw,
@@ -308,8 +315,11 @@ class InstrumentForm(FlaskForm):
         # a rule skips the values that are missing (None).
         for rule in self.instrument.rules:
             for name, messages in rule(payload).items():
-                for message in messages:
-                    self.add_error(name, message)
+                for message in messages:  # declared in German, shown in the UI language
+                    if isinstance(message, Message):
+                        self.add_error(name, _(message.msgid, **message.params))
+                    else:
+                        self.add_error(name, _(message))
         return ok and not self.has_errors()
 
     def add_error(self, name: str, message: str) -> None:

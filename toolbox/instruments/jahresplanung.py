@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from toolbox.documents.formatting import MONTHS
-from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date
+from toolbox.instruments.base import CalendarEvent, Field, Instrument, Message, parse_date
 
 MIN_JAHR, MAX_JAHR = 2000, 2100
 ARTEN = (
@@ -83,7 +83,9 @@ def check_dates_in_year(payload: dict) -> dict[str, list[str]]:
     for index, row in enumerate(payload.get("termine") or []):
         datum = parse_date(row.get("datum"))
         if datum and datum.year != jahr:
-            errors[f"termine-{index}-datum"] = [f"Der Termin muss im Jahr {jahr} liegen."]
+            errors[f"termine-{index}-datum"] = [
+                Message("Der Termin muss im Jahr %(jahr)s liegen.", jahr=jahr)
+            ]
     return errors
 
 

@@ -260,6 +260,7 @@ INSTRUMENT = Instrument(
     extend_context=extend_context,
     short_name=short_name,
     signed=True,
+    blank_document=True,
     exports=exports,
     imports=imports,
 )

@@ -262,4 +262,5 @@ INSTRUMENT = Instrument(
     short_name=short_name,
     calendar=calendar,
     signed=True,
+    blank_document=True,
 )

@@ -26,6 +26,7 @@ from toolbox.contacts.service import directory_payload, search
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import JobState
+from toolbox.documents.blank import blank_cache_key
 from toolbox.documents.render import Renderer, get_renderer
 from toolbox.instruments.base import Instrument
 from toolbox.jobs import lifecycle
@@ -37,7 +38,6 @@ from toolbox.workshops.kit_content import (
     BuiltKit,
     KitSource,
     SourceDocument,
-    blank_cache_key,
     build_kit,
 )
 from toolbox.workshops.models import BlankRender, Kit, Workshop
