@@ -10,9 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import load_data
 from flask_babel import force_locale, gettext
-from helpers import docx_text, pdf_text, squash
+from helpers import docx_text, load_data, pdf_text, squash
 
 from toolbox.core.i18n import _in_catalogue, ui
 from toolbox.instruments.messages import instrument_messages
