@@ -205,7 +205,7 @@ ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
 
 
 @settings(
-    max_examples=40,
+    max_examples=15,  # each example renders a whole agreement (DOCX and PDF)
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
