@@ -35,12 +35,14 @@ messages-update: messages-extract
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 ## Start web and worker on the embedded default (SQLite + SQLite broker under ./var).
+## Links in emails and QR codes point at $(PORT) unless TOOLBOX_BASE_URL says otherwise; it is
+## passed to every process because honcho gives each one its own PORT (web 5000, worker 5100 …).
 run: install translations
 	toolbox db upgrade
 	@echo ""
 	@echo "  toolbox läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"
 	@echo ""
-	PORT=$(PORT) honcho start -p $(PORT)
+	TOOLBOX_BASE_URL="$${TOOLBOX_BASE_URL:-http://127.0.0.1:$(PORT)}" PORT=$(PORT) honcho start -p $(PORT)
 
 ## The whole test suite: starts its own redis-server, workers and browsers; then the suite
 ## again on a private PostgreSQL server (browser tests and the bench smoke run once).
