@@ -47,6 +47,7 @@ def make_run(tmp_path, data_dir, smtp_server):
             wait_for_port(port, timeout=120)
         except TimeoutError:
             pytest.fail(f"make run did not listen on {port}:\n{log_path.read_text()[-3000:]}")
+        wait_until_serving(port, log_path)
         yield port, log_path
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -58,8 +59,20 @@ def make_run(tmp_path, data_dir, smtp_server):
             process.wait()
 
 
+def wait_until_serving(port: int, log_path, timeout: float = 120) -> None:
+    """gunicorn listens before its workers have loaded the app: wait for an answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            get(f"http://127.0.0.1:{port}/healthz")
+            return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"make run did not answer on {port}:\n{log_path.read_text()[-3000:]}")
+
+
 def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback http
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - loopback http
         return response.status, response.read().decode()
 
 
@@ -73,7 +86,7 @@ def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server
         data=body,
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         assert response.status == 202
         created = json.load(response)
     assert created["page_url"].startswith(f"http://127.0.0.1:{port}/s/")
