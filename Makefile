@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install install-run system-packages system-packages-test run test test-fast bench lint format docx-templates clean translations messages-extract messages-update
+.PHONY: install install-run vnu system-packages system-packages-test run test test-fast bench lint format docx-templates clean translations messages-extract messages-update
 
 ## Every pip install is pinned by constraints.txt (`pip freeze --exclude-editable` of a working
 ## test environment; regenerate it the same way after changing dependencies).
@@ -25,6 +25,15 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 
 install-run: $(VENV)/.installed-run
 install: $(VENV)/.installed-test
+
+## The Nu Html Checker (tests/browser/test_html_validity.py): vnu.jar from the npm registry,
+## run with Debian's Java (default-jre-headless); installed here so the tests need no network.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
+	test -f $@ && touch $@
+vnu: $(VNU_JAR)
 
 ## The Debian packages a run (or the tests) need; says what to apt-get install if any is missing.
 system-packages:
@@ -63,7 +72,7 @@ run: system-packages install-run translations
 
 ## The whole test suite: starts its own redis-server, workers and browsers; then the suite
 ## again on a private PostgreSQL server (browser tests and the bench smoke run once).
-test: system-packages-test install translations
+test: system-packages-test install vnu translations
 	$(BIN)/pytest
 	TOOLBOX_TEST_DATABASE=postgresql $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/test_bench_smoke.py
 
