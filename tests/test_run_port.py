@@ -1,6 +1,6 @@
 """The README's tip `PORT=8000 make run`: started the real way (make → honcho → gunicorn,
-celery worker and beat) on a free port, the links in the email and the participants' link
-point at that port and open."""
+celery worker and beat) on a free port, the links in the email, the participants' link and
+its QR code point at that port and open."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import re
 import signal
 import subprocess
 import time
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 
 import pytest
 from conftest import ROOT, free_port, load_data, wait_for_port
+from test_auth import PASSWORD, csrf_token
+from test_workshops import SHARED
+
+from toolbox.documents.qr import qr_svg
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +54,7 @@ def make_run(tmp_path, data_dir, smtp_server):
         except TimeoutError:
             pytest.fail(f"make run did not listen on {port}:\n{log_path.read_text()[-3000:]}")
         wait_until_serving(port, log_path)
-        yield port, log_path
+        yield port, log_path, env
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -77,7 +83,7 @@ def get(url: str) -> tuple[int, str]:
 
 
 def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server):
-    port, log_path = make_run
+    port, log_path, _ = make_run
     body = json.dumps(
         {"instrument": SLUG, "data": load_data(SLUG), "email": "person@example.org"}
     ).encode()
@@ -104,3 +110,51 @@ def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server
     status, page = get(links[0])
     assert status == 200
     assert created["token"] in links[0] and "<html" in page
+
+
+def test_participant_link_and_qr_code_point_at_the_port(make_run):
+    port, log_path, env = make_run
+    base = f"http://127.0.0.1:{port}"
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "toolbox"), "create-user", "leitung@example.org"]
+        + ["--admin", "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def page(path: str, form: list[tuple[str, str]] | None = None) -> tuple[str, str]:
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        with browser.open(base + path, data=data, timeout=60) as response:
+            return response.geturl(), response.read().decode()
+
+    _, html = page("/login")
+    page(
+        "/login",
+        [
+            ("csrf_token", csrf_token(html)),
+            ("email", "leitung@example.org"),
+            ("password", PASSWORD),
+        ],
+    )
+    _, html = page("/dashboard/workshops/neu")
+    form = [
+        ("csrf_token", csrf_token(html)),
+        ("title", "Kooperation gestalten"),
+        ("date", "2026-11-22"),
+        ("place", "Selbsthilfezentrum München"),
+        *SHARED.items(),
+        ("instruments", "kooperationsvereinbarung"),
+    ]
+    detail_url, html = page("/dashboard/workshops/neu", form)
+    assert re.search(r"/dashboard/workshops/\d+$", detail_url), detail_url
+    link = re.search(rf"{re.escape(base)}/w/[A-Za-z0-9_-]+", html).group(0)
+    assert "eingestellten Adresse (TOOLBOX_BASE_URL)" not in html  # no wrong-address warning
+    status, participants = get(link)
+    assert status == 200 and "Kooperationsvereinbarung" in participants
+    _, svg = page(urllib.parse.urlsplit(detail_url).path + "/qr.svg")
+    assert svg.encode() == qr_svg(link, title=f"QR-Code: {link}")
