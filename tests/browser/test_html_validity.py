@@ -1,7 +1,9 @@
 """Every page a person can reach is valid HTML for the Nu Html Checker (vnu.jar, installed
 by `make vnu` into .venv/vnu, run with Debian's Java): the app's GET pages for an anonymous
 visitor and a signed-in administrator, in German and English, with real documents rendered
-by a real worker, forms with errors included. All pages in one vnu batch; 0 errors."""
+by a real worker, forms with errors included; and the pages as Chromium holds them after
+their scripts ran (live preview, live status, dashboard polling). All pages in one vnu
+batch; 0 errors."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, load_data
-from test_auth import logged_in
+from playwright.sync_api import expect
+from test_auth import PASSWORD, logged_in
 from test_contacts import CSV
 from test_dashboard_contacts import ENTRY, upload
 from test_workshops import create_workshop
@@ -24,6 +27,8 @@ from toolbox.core.extensions import db
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.submissions.models import Submission
 from toolbox.workshops.models import Workshop
+
+from .ui import log_in
 
 VNU_JAR = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = ("de", "en")
@@ -65,11 +70,11 @@ def csrf(html: str) -> str:
 
 
 @pytest.fixture
-def site(make_app, redis_server, start_worker):
-    """An app with a real worker and something on every page: submissions of every
-    instrument (one from a workshop), a draft, contacts, a second account."""
-    app = make_app(broker_url=redis_server.url, TOOLBOX_SUBMIT_RATE_LIMIT="1000 per minute")
-    start_worker(app)
+def site(live_server, worker):
+    """The live app with a real worker and something on every page: submissions of every
+    instrument, a workshop, contacts, a second account."""
+    app = live_server.app
+    app.config["TOOLBOX_SUBMIT_RATE_LIMIT"] = "1000 per minute"  # read on each request
     admin = logged_in(app, "admin@example.org", admin=True)
     logged_in(app, "moderation@example.org")
     workshop_id = create_workshop(admin)
@@ -169,6 +174,40 @@ def collect_dashboard(pages: Pages, client, site, lang: str) -> None:
     pages.get(client, "/dashboard/einreichungen/999999", expect=404)
 
 
+def collect_in_browser(pages: Pages, new_context, site, lang: str) -> None:
+    """The DOM after the page's scripts ran, serialised by Chromium."""
+    context = new_context(locale="de-DE" if lang == "de" else "en-GB")
+    page = context.new_page()
+
+    def snapshot(name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        path = pages.directory / f"{len(pages.names):03d}-dom-{lang}-{name}.html"
+        path.write_text(page.content(), encoding="utf-8")
+        pages.names[path] = f"DOM {lang} {name}"
+
+    page.goto(f"/?lang={lang}")
+    snapshot("start")
+    page.goto("/instrumente/kooperationsvereinbarung")
+    page.locator('[name="ort"]').press_sequentially("Musterstadt", delay=20)
+    expect(page.locator("#preview-document .place-date")).to_contain_text("Musterstadt")
+    snapshot("form-with-preview")
+    page.locator('button.primary[value="submit"]').click()  # empty: the error summary
+    snapshot("form-errors")
+    for slug in ("kooperationsvereinbarung", "jahresplanung"):
+        page.goto(f"/s/{site['tokens'][slug]}")
+        snapshot(f"private-{slug}")
+    page.goto("/?lang=de")  # ui.log_in finds the German labels
+    log_in(page, "admin@example.org", PASSWORD)
+    page.goto(f"/dashboard?lang={lang}")
+    page.wait_for_timeout(1500)  # one round of live status polling
+    snapshot("dashboard")
+    first = next(iter(site["submission_ids"].values()))
+    page.goto(f"/dashboard/einreichungen/{first}")
+    snapshot("dashboard-detail")
+    page.goto(f"/dashboard/workshops/{site['workshop_id']}")
+    snapshot("workshop")
+
+
 def vnu(files: list[Path]) -> list[dict]:
     java = shutil.which("java")
     assert java, "Java fehlt (Debian: default-jre-headless)"
@@ -182,14 +221,15 @@ def vnu(files: list[Path]) -> list[dict]:
     return json.loads(result.stderr)["messages"]
 
 
-def test_every_page_is_valid_html(site, tmp_path):
+def test_every_page_is_valid_html(site, new_context, tmp_path):
     pages = Pages(tmp_path)
     for lang in LANGUAGES:
+        collect_in_browser(pages, new_context, site, lang)
         anonymous = site["app"].test_client()
         collect_public(pages, anonymous, site, lang)
         admin = site["admin"]
         collect_dashboard(pages, admin, site, lang)
-        assert f'<html lang="{lang}"' in (tmp_path / next(reversed(pages.names)).name).read_text()
+        assert f'<html lang="{lang}"' in next(reversed(pages.names)).read_text()
     assert len(pages.names) > 100
     # a page known to be invalid shows that vnu read this batch (valid pages say nothing)
     canary = tmp_path / "canary.html"
