@@ -204,6 +204,7 @@ def test_idle_time_and_secure_cookie_come_from_the_environment(monkeypatch, data
     monkeypatch.setenv("TOOLBOX_SESSION_IDLE_MINUTES", "15")
     monkeypatch.setenv("TOOLBOX_ENV", "production")
     monkeypatch.setenv("TOOLBOX_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("TOOLBOX_BASE_URL", "https://toolbox.example.org")
     config = from_environment()
     assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=15)
     assert config["SESSION_COOKIE_SECURE"] is True

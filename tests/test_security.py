@@ -285,6 +285,7 @@ def test_unknown_environment_name_is_refused(monkeypatch, data_dir):
 def test_production_cookies_are_secure(monkeypatch, data_dir):
     monkeypatch.setenv("TOOLBOX_ENV", "production")
     monkeypatch.setenv("TOOLBOX_SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("TOOLBOX_BASE_URL", "https://toolbox.example.org")
     app = create_app({"TESTING": True})
     assert app.config["SECRET_KEY"] == "k" * 64
     cookie = app.test_client().get(URL).headers["Set-Cookie"]  # the CSRF session

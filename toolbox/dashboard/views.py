@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from toolbox.accounts.views import not_activity
 from toolbox.core.extensions import db
-from toolbox.core.time import local_time
+from toolbox.core.time import html_datetime, local_time
 from toolbox.dashboard.display import data_rows, timeline
 from toolbox.dashboard.filters import (
     EMAIL_STATES,
@@ -58,6 +58,11 @@ def seconds(value: float | None) -> str:
         return f"{value:.1f} s".replace(".", ",")
     minutes, rest = divmod(round(value), 60)
     return f"{minutes} min {rest} s"
+
+
+@bp.app_template_filter("html_datetime")
+def html_datetime_filter(value: dt.datetime) -> str:
+    return html_datetime(value)
 
 
 @bp.app_template_filter("local_time")
