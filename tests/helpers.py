@@ -275,3 +275,29 @@ def render_all(app) -> None:
         for submission in Submission.query.all():
             if submission.job.state == "queued":
                 render_job.run(submission.job.id)
+
+
+# One directory entry as the dashboard's form takes it.
+ENTRY = {
+    "organisation": "Selbsthilfe-Kontaktstelle Westend",
+    "typ": "kontaktstelle",
+    "funktion": "Beratung Gruppengründung",
+    "email": "info@skw.example.org",
+    "telefon": "089 765-4321",
+    "anschrift": "Ganghoferstraße 5\n80339 München",
+    "zustaendigkeit": "München West, alle Themen",
+}
+
+
+def upload(client, content: bytes, filename: str = "kontakte.csv", replace: bool = False):
+    """The dashboard's CSV import of the contact directory."""
+    url = "/dashboard/ansprechpersonen/import"
+    data = {
+        "csrf_token": page_token(client, url),
+        "file": (io.BytesIO(content), filename),
+    }
+    if replace:
+        data["replace"] = "y"
+    return client.post(
+        "/dashboard/ansprechpersonen/import", data=data, content_type="multipart/form-data"
+    )

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from helpers import ROOT
 
 from toolbox.app import create_app
 from toolbox.core.config import ConfigError, base_url_problem, from_environment

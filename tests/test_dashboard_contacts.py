@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from helpers import CONTACTS_CSV, load_data, page_token
+from helpers import CONTACTS_CSV, ENTRY, load_data, page_token, upload
 
 from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
@@ -16,15 +16,6 @@ from toolbox.instruments.base import TEXT_MAX_CHARS
 from toolbox.submissions.models import Submission
 
 BASE = "/dashboard/ansprechpersonen"
-ENTRY = {
-    "organisation": "Selbsthilfe-Kontaktstelle Westend",
-    "typ": "kontaktstelle",
-    "funktion": "Beratung Gruppengründung",
-    "email": "info@skw.example.org",
-    "telefon": "089 765-4321",
-    "anschrift": "Ganghoferstraße 5\n80339 München",
-    "zustaendigkeit": "München West, alle Themen",
-}
 
 
 def contacts(app) -> list[dict]:
@@ -36,16 +27,6 @@ def contacts(app) -> list[dict]:
 def add(client, **changes) -> object:
     data = {**ENTRY, **changes, "csrf_token": page_token(client, f"{BASE}/neu")}
     return client.post(f"{BASE}/neu", data={k: v for k, v in data.items() if v is not None})
-
-
-def upload(client, content: bytes, filename: str = "kontakte.csv", replace: bool = False):
-    data = {
-        "csrf_token": page_token(client, f"{BASE}/import"),
-        "file": (io.BytesIO(content), filename),
-    }
-    if replace:
-        data["replace"] = "y"
-    return client.post(f"{BASE}/import", data=data, content_type="multipart/form-data")
 
 
 def text(response) -> str:

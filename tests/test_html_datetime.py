@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from conftest import load_data
-from test_auth import logged_in
+from helpers import load_data, logged_in
 
 from toolbox.core.time import html_datetime
 

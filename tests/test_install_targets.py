@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 
-from conftest import ROOT
+from helpers import ROOT
 from packaging.requirements import Requirement
 
 

@@ -16,9 +16,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import pytest
-from conftest import ROOT, free_port, load_data, wait_for_port
-from test_auth import PASSWORD, csrf_token
-from test_workshops import SHARED
+from conftest import free_port, wait_for_port
+from helpers import PASSWORD, ROOT, SHARED, csrf_token, load_data
 
 from toolbox.documents.qr import qr_svg
 

@@ -24,7 +24,8 @@ missing=()
 need_file() { [[ -e "$1" ]] || missing+=("$2"); }
 need_command() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need_library() {  # a shared library known to the dynamic linker
-  /sbin/ldconfig -p 2>/dev/null | grep -q "$1" || missing+=("$2")
+  # (grep without -q: an early exit would make ldconfig fail under pipefail)
+  /sbin/ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null || missing+=("$2")
 }
 
 need_library "libpango-1.0.so.0" libpango-1.0-0

@@ -15,12 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_data
+from helpers import CONTACTS_CSV as CSV
+from helpers import ENTRY, PASSWORD, ROOT, create_workshop, load_data, logged_in, upload
 from playwright.sync_api import expect
-from test_auth import PASSWORD, logged_in
-from test_contacts import CSV
-from test_dashboard_contacts import ENTRY, upload
-from test_workshops import create_workshop
 
 from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
