@@ -15,30 +15,11 @@ from docx.shared import Mm, Pt, RGBColor
 from toolbox.instruments.base import Field, Instrument
 
 BOX = "☐"
-TABLE_ROWS = 4
 
 
 def blank_item(f: Field) -> dict:
     item = {"label": f.label, "help": f.help, "required": f.required, "kind": "line"}
-    if f.type == "textarea":
-        item["kind"] = "lines"
-    elif f.type in ("choice", "multichoice"):
-        item.update(kind="boxes", choices=[label for _, label in f.choices])
-    elif f.type == "boolean":
-        item["kind"] = "check"
-    elif f.type == "list":
-        item.update(
-            kind="table",
-            columns=[s.label for s in f.fields],
-            rows=max(f.min_entries, TABLE_ROWS),
-        )
-    elif f.type == "date":
-        item["kind"] = "date"
-    elif f.type == "time":
-        item.update(kind="short", suffix="Uhr")
-    elif f.type in ("integer", "decimal"):
-        item.update(kind="short", suffix="€" if f.unit == "€" else "")
-    return item
+    return f.kind.blank_item(f, item)
 
 
 def blank_context(instrument: Instrument, generated: str) -> dict:
