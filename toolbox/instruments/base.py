@@ -132,11 +132,12 @@ class Instrument:
     imports: Callable[[dict[str, str]], dict[str, str]] | None = None
     # The cross-field rules as the API description states them: JSON Schema where it can
     # say them (if/then, dependentRequired, ...), the rest in words. Field pairs that must
-    # be in order are declared as (earlier, later, strictly_later); the list's rows as
+    # be in order are declared as (earlier, later, strictly_later[, enough_days]), where
+    # enough_days is a gap that satisfies every other rule on the pair; rows of a list as
     # "<list>[].<field>".
     rule_schemas: tuple[dict, ...] = field(default=(), hash=False, compare=False)
     rule_notes: tuple[str, ...] = ()
-    order: tuple[tuple[str, str, bool], ...] = ()
+    order: tuple[tuple, ...] = ()
     # (integer year field, date field): the date lies in that year.
     in_year: tuple[tuple[str, str], ...] = ()
 

@@ -267,7 +267,8 @@ INSTRUMENT = Instrument(
     document_title="Raumnutzungsvereinbarung",
     fields=FIELDS,
     rules=(check_times_and_dates, check_money, check_consent),
-    order=(("beginn", "ende", True), ("gueltig_ab", "gueltig_bis", True)),
+    # Every Turnus meets at least once in 5 weeks (the last weekday of a month: 35 days).
+    order=(("beginn", "ende", True), ("gueltig_ab", "gueltig_bis", True, 35)),
     rule_schemas=(
         required_if("entgelt", ["pro_person", "pauschal"], "betrag"),
         {

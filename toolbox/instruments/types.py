@@ -8,6 +8,7 @@ here plus its entry in TYPES.
 
 from __future__ import annotations
 
+import decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -51,6 +52,21 @@ MSG_INVALID = "Ungültiger Wert."
 
 # A text that is an answer: at least one character that is neither white space nor one of
 # the control characters the server drops (documents/sanitize.py).
+# Addresses the server's validator refuses although they are well-formed: special-use
+# domains (RFC 6761) cannot receive mail.
+SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+EMAIL_SCHEMA = {
+    "type": "string",
+    "format": "email",
+    "maxLength": 254,
+    "pattern": "^(?!.*\\.("
+    + "|".join("".join(f"[{c}{c.upper()}]" for c in d) for d in SPECIAL_USE_DOMAINS)
+    + ")$)",
+    "description": "Eine Adresse; keine Domain für besondere Zwecke ("
+    + ", ".join(f".{d}" for d in SPECIAL_USE_DOMAINS)
+    + ").",
+}
+
 NON_BLANK = {"type": "string", "minLength": 1, "pattern": "[^\\s\\u0000-\\u001f\\ufffe\\uffff]"}
 
 
@@ -208,7 +224,7 @@ class EmailType(_Text):
         return {"autocomplete": "email"}
 
     def json_schema(self, f: Field) -> dict:
-        return {"type": "string", "format": "email", "maxLength": 254}
+        return dict(EMAIL_SCHEMA)
 
 
 class DateType(FieldType):
@@ -596,4 +612,9 @@ def _number_range(f: Field) -> list:
         message = _l("Bitte mindestens %(min)s angeben.", min=f"{f.min_value:g}")
     else:
         message = _l("Bitte höchstens %(max)s angeben.", max=f"{f.max_value:g}")
-    return [NumberRange(min=f.min_value, max=f.max_value, message=message)]
+    # Decimal fields compare Decimals: a float bound would refuse "0.01" below 0.01.
+    low, high = f.min_value, f.max_value
+    if f.kind is TYPES["decimal"]:
+        low = None if low is None else decimal.Decimal(str(low))
+        high = None if high is None else decimal.Decimal(str(high))
+    return [NumberRange(min=low, max=high, message=message)]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.instruments.types import object_schema
+from toolbox.instruments.types import EMAIL_SCHEMA, object_schema
 
 EMAIL = {
-    "type": "string",
-    "format": "email",
-    "maxLength": 254,
-    "description": "Freiwillig: die fertigen Dokumente werden an diese Adresse geschickt.",
+    **EMAIL_SCHEMA,
+    "description": "Freiwillig: die fertigen Dokumente werden an diese Adresse geschickt. "
+    + EMAIL_SCHEMA["description"],
 }
 
 
@@ -30,19 +29,24 @@ def _label(instrument: Instrument, path: str) -> str:
 
 def machine_rules(instrument: Instrument) -> list[dict]:
     """The rules JSON Schema cannot state, for tools (e.g. a fuzzer that orders dates)."""
-    out = [
-        {"rule": "after", "earlier": a, "later": b, "strict": strict}
-        for a, b, strict in instrument.order
-    ]
+    out = []
+    for a, b, strict, *gap in instrument.order:
+        rule = {"rule": "after", "earlier": a, "later": b, "strict": strict}
+        if gap:
+            rule["enough_days"] = gap[0]
+        out.append(rule)
     out += [{"rule": "in_year", "year": y, "date": d} for y, d in instrument.in_year]
     return out
 
 
 def rule_texts(instrument: Instrument) -> list[str]:
     texts = []
-    for a, b, strict in instrument.order:
+    for a, b, strict, *gap in instrument.order:
         relation = "liegt nach" if strict else "liegt nicht vor"
-        texts.append(f"{_label(instrument, b)} {relation} {_label(instrument, a)}.")
+        text = f"{_label(instrument, b)} {relation} {_label(instrument, a)}"
+        if gap:
+            text += f" (mit {gap[0]} Tagen Abstand oder mehr genügt es sicher allen Regeln)"
+        texts.append(text + ".")
     for y, d in instrument.in_year:
         texts.append(f"{_label(instrument, d)} liegt im Jahr {_label(instrument, y)}.")
     return texts + list(instrument.rule_notes)
