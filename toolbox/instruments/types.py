@@ -293,7 +293,8 @@ class IntegerType(_Number):
         }
 
     def json_schema(self, f: Field) -> dict:
-        return {"type": "integer", **_bounds(f)}
+        schema = {"type": "integer", **_bounds(f)}
+        return {**schema, "description": str(f.range_message)} if f.range_message else schema
 
     def add_json(self, md: MultiDict, name: str, f: Field, value, errors: dict) -> None:
         # JSON does not tell 5 from 5.0; both are the integer 5 (JSON Schema agrees).
@@ -321,11 +322,13 @@ class DecimalType(_Number):
 
     def json_schema(self, f: Field) -> dict:
         text = {"type": "string", "pattern": _decimal_pattern(f)}
-        described = f"Von {f.min_value:g} bis {f.max_value:g}" if _bounded(f) else ""
         return {
             "anyOf": [{"type": "number", **_bounds(f)}, text],
-            "description": "Eine Zahl oder ein Text wie 15,50 (Komma oder Punkt)"
-            + (f"; {described}." if described else "."),
+            "description": " ".join(
+                part
+                for part in ("Eine Zahl oder ein Text wie 15,50.", str(f.range_message))
+                if part
+            ),
         }
 
     def display_given(self, f: Field, value):
@@ -569,10 +572,6 @@ def _year_pattern(first: int, last: int) -> str:
         else:
             parts += [str(y) for y in years]
     return "(" + "|".join(parts) + ")"
-
-
-def _bounded(f: Field) -> bool:
-    return f.min_value is not None and f.max_value is not None
 
 
 def _bounds(f: Field) -> dict:
