@@ -51,6 +51,7 @@ def test_form_refuses_a_date_out_of_range_and_keeps_it(client):
     html = response.get_data(as_text=True)
     assert MESSAGE in html
     assert 'value="0443-12-09"' in html or 'value="09.12.0443"' in html
+    assert 'name="beginn"' in html and 'min="1990-01-01" max="2100-12-31"' in html
 
 
 def test_a_field_declares_its_own_range():

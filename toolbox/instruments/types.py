@@ -234,6 +234,9 @@ class DateType(FieldType):
     def form_field(self, f: Field):
         return GermanDateField(validators=[*self.presence(f), DateRange(f)], **_kw(f))
 
+    def input_attrs(self, f: Field) -> dict:
+        return {"min": f.min_date.isoformat(), "max": f.max_date.isoformat()}
+
     def json_schema(self, f: Field) -> dict:
         return {
             "type": "string",
