@@ -26,9 +26,6 @@ from toolbox.instruments.base import Field, Instrument
 from toolbox.instruments.values import display_context
 
 BOX = "☐"
-# Empty rows of a repeating group on the questionnaire: about what one A4 page holds
-# below the table's heading (rows are 9 mm high in the PDF, 10 mm in the DOCX).
-TABLE_ROWS = 12
 # Rows of a repeating group inside a blank document (parties, contact persons): the
 # usual three sides of a cooperation, or the group's minimum if that is more.
 DOCUMENT_ROWS = 3
@@ -73,22 +70,23 @@ def boxes(f: Field) -> str:
 
 def fill_in_value(f: Field):
     """What a blank document prints for one field: lines, boxes to tick, clauses on."""
-    if f.type == "list":
+    layout = f.kind.fill_in
+    if layout == "rows":
         rows = max(f.min_entries, DOCUMENT_ROWS)
         return [{s.name: fill_in_value(s) for s in f.fields} for _ in range(rows)]
-    if f.type == "multichoice":
+    if layout == "box_items":
         return [f"{BOX} {label}" for _, label in f.choices]
-    if f.type == "choice":
+    if layout == "boxes":
         return Markup(escape(boxes(f)))  # noqa: S704 - escaped here
-    if f.type == "boolean":
+    if layout == "clause":
         return True  # the clause as drafted; who disagrees crosses it out
-    if f.type == "textarea":
+    if layout == "lines":
         return FillIn("\n".join([LONG_LINE] * TEXT_LINES), "fill-in-lines")
-    if f.type == "date":
+    if layout == "date":
         return FillIn("____.____.________", "fill-in fill-in-short")
-    if f.type in ("time", "integer"):
+    if layout == "short":
         return FillIn("________", "fill-in fill-in-short")
-    if f.type == "decimal":
+    if layout == "amount":
         return FillIn("________ €" if f.unit == "€" else "________", "fill-in fill-in-short")
     return FillIn()
 
@@ -146,25 +144,7 @@ def blank_cache_key(instrument: Instrument, templates_dir: Path) -> str:
 
 def blank_item(f: Field) -> dict:
     item = {"label": f.label, "help": f.help, "required": f.required, "kind": "line"}
-    if f.type == "textarea":
-        item["kind"] = "lines"
-    elif f.type in ("choice", "multichoice"):
-        item.update(kind="boxes", choices=[label for _, label in f.choices])
-    elif f.type == "boolean":
-        item["kind"] = "check"
-    elif f.type == "list":
-        item.update(
-            kind="table",
-            columns=[s.label for s in f.fields],
-            rows=max(f.min_entries, TABLE_ROWS),
-        )
-    elif f.type == "date":
-        item["kind"] = "date"
-    elif f.type == "time":
-        item.update(kind="short", suffix="Uhr")
-    elif f.type in ("integer", "decimal"):
-        item.update(kind="short", suffix="€" if f.unit == "€" else "")
-    return item
+    return f.kind.blank_item(f, item)
 
 
 def blank_context(instrument: Instrument, generated: str) -> dict:

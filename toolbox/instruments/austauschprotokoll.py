@@ -150,5 +150,10 @@ INSTRUMENT = Instrument(
     document_title="Protokoll des Austauschtreffens",
     fields=FIELDS,
     rules=(check_dates,),
+    order=(("datum", "naechstes_treffen", True), ("datum", "massnahmen[].bis", False)),
+    rule_notes=(
+        "Eine geplante Maßnahme (`status` leer oder `geplant`) hat eine Frist `bis` "
+        "ab dem Tag des Treffens.",
+    ),
     short_name=short_name,
 )

@@ -143,6 +143,7 @@ INSTRUMENT = Instrument(
     document_title="Jahresplanung der Kooperation",
     fields=FIELDS,
     rules=(check_dates_in_year,),
+    in_year=(("jahr", "termine[].datum"),),
     extend_context=extend_context,
     short_name=short_name,
     calendar=calendar,

@@ -94,6 +94,8 @@ def instrument_messages(source: str):
                     yield node.lineno, _text(kw.value)
         elif isinstance(node, ast.Tuple) and node.elts and all(map(_is_pair, node.elts)):
             for pair in node.elts:
+                if "[]" in _literal(pair.elts[1]):  # a field path of a rule, not a text
+                    continue
                 yield pair.elts[1].lineno, _literal(pair.elts[1])
         elif (
             isinstance(node, ast.Assign)

@@ -232,7 +232,7 @@ def _change_rows(instrument, form_cls, action: str, workshop=None):
         field = instrument.field(name)
     except KeyError:
         abort(400)
-    if field.type != "list":
+    if not field.kind.is_list:
         abort(400)
     notice = None
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
