@@ -14,9 +14,10 @@ import pytest
 from helpers import docx_text, loose, pdf_text, squash
 
 from toolbox.core.extensions import db
-from toolbox.documents.blank import TABLE_ROWS, blank_cache_key
+from toolbox.documents.blank import blank_cache_key
 from toolbox.documents.render import Renderer
 from toolbox.instruments.registry import INSTRUMENTS
+from toolbox.instruments.types import BLANK_TABLE_ROWS as TABLE_ROWS
 from toolbox.workshops.models import BlankRender
 
 ROOT = Path(__file__).resolve().parent.parent
