@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from toolbox.core.files import private_dir, write_private
 from toolbox.core.ratelimits import sqlite_storage_url
 
 # The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
@@ -28,8 +29,7 @@ def _secret_key(data_dir: Path, production: bool) -> str:
     # Development: generate once and keep it, so sessions survive restarts.
     path = data_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip()
 
 
@@ -52,7 +52,7 @@ def from_environment() -> dict:
         )
     production = mode == "production"
     data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     broker_url = env.get("TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}")
     return {
         "TOOLBOX_ENV": "production" if production else "development",
