@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from toolbox.jobs import shutdown  # noqa: F401 - connects the pool's SIGTERM handling
 from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
 from toolbox.jobs.queue import PURGE, SWEEP
 
