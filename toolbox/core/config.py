@@ -112,6 +112,7 @@ def from_environment() -> dict:
         ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
+        "TOOLBOX_DIRECTORY_RATE_LIMIT": env.get("TOOLBOX_DIRECTORY_RATE_LIMIT", "30 per minute"),
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # The live preview asks after every pause in typing: a room of typists needs more.
         "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),

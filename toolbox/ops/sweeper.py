@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from toolbox.contacts.directory import ensure_current as ensure_directory_current
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
@@ -70,6 +71,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
 
     counts["emails"] = _sweep_emails(now)
     counts["kits"] = recover_kits(now)
+    ensure_directory_current()  # a missing or stale directory render gets rebuilt
     return counts
 
 
