@@ -7,6 +7,7 @@ import io
 
 from helpers import CONTACTS_CSV, docx_text, pdf_text
 
+from toolbox.contacts.directory import rebuild
 from toolbox.contacts.models import Contact
 from toolbox.ops.cli import cli
 
@@ -58,8 +59,10 @@ def test_import_is_all_or_nothing_with_line_numbers(app, runner, tmp_path):
     assert result.exit_code == 1 and "Spalte fehlt: Organisation, Art" in result.output
 
 
-def test_directory_downloads(client, runner, tmp_path):
+def test_directory_downloads(app, client, runner, tmp_path):
     run_import(runner, tmp_path, CONTACTS_CSV)
+    with app.app_context():
+        rebuild()  # what the worker does (tests/test_directory_cache.py)
     pdf = client.get("/ansprechpersonen/verzeichnis.pdf")
     assert pdf.status_code == 200
     text = pdf_text(pdf.data)

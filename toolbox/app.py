@@ -14,6 +14,7 @@ from toolbox.core import config
 from toolbox.core.db import register_sqlite_pragmas
 from toolbox.core.errors import register_error_handlers
 from toolbox.core.extensions import csrf, db, limiter, login_manager, migrate
+from toolbox.core.files import private_sqlite_files
 from toolbox.core.i18n import init_i18n
 from toolbox.core.logs import configure_logging
 from toolbox.core.security import register_security_headers
@@ -35,6 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
+    private_sqlite_files(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["TOOLBOX_BROKER_URL"],
+        app.config.get("RATELIMIT_STORAGE_URI") or "",
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)

@@ -19,6 +19,7 @@ from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
 from toolbox.instruments.ansprechpersonen import INSTRUMENT, TYPEN
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.jobs.queue import BUILD_DIRECTORY, enqueue
 
 COLUMNS = (
     ("organisation", "Organisation"),
@@ -74,6 +75,12 @@ def _values(entry: dict) -> dict[str, str]:
     return {name: entry.get(name) or "" for name, _ in COLUMNS}
 
 
+def directory_changed() -> None:
+    """After a commit that changed the directory: a worker renders its documents anew
+    (toolbox/contacts/directory.py); the web keeps serving the previous render."""
+    enqueue(BUILD_DIRECTORY, 0)
+
+
 def add_entries(entries: list[dict]) -> Added:
     """Add validated entries (payload rows of the instrument) to the session, skipping
     those identical to an entry already there or earlier in `entries`. The caller
@@ -97,12 +104,14 @@ def save_contact(contact: Contact | None, entry: dict) -> Contact:
         setattr(contact, name, value)
     db.session.add(contact)
     db.session.commit()
+    directory_changed()
     return contact
 
 
 def delete_contact(contact: Contact) -> None:
     db.session.delete(contact)
     db.session.commit()
+    directory_changed()
 
 
 def directory_payload(contacts: list[Contact]) -> dict:
@@ -170,6 +179,7 @@ def import_csv(text: str, replace: bool = False) -> Added:
         Contact.query.delete()
     result = add_entries(to_payload(form)["eintraege"])
     db.session.commit()
+    directory_changed()
     return result
 
 
@@ -181,6 +191,7 @@ def adopt_suggestion(payload: dict) -> Added:
         raise ContactImportError(_line_errors(errors, row="Eintrag", first=1))
     result = add_entries(to_payload(form)["eintraege"])
     db.session.commit()
+    directory_changed()
     return result
 
 

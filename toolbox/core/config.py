@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from toolbox.core.files import private_dir, write_private
 from toolbox.core.ratelimits import sqlite_storage_url
 
 # The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
@@ -34,8 +35,7 @@ def _secret_key(data_dir: Path, production: bool) -> str:
     # Development: generate once and keep it, so sessions survive restarts.
     path = data_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip()
 
 
@@ -106,7 +106,7 @@ def from_environment() -> dict:
         raise ConfigError(f"TOOLBOX_ENV: „production“ oder „development“ erwartet, nicht {mode!r}.")
     production = mode == "production"
     data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     broker_url = env.get("TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}")
     return {
         "TOOLBOX_ENV": "production" if production else "development",
@@ -167,6 +167,7 @@ def from_environment() -> dict:
         ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
+        "TOOLBOX_DIRECTORY_RATE_LIMIT": env.get("TOOLBOX_DIRECTORY_RATE_LIMIT", "30 per minute"),
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # The live preview asks after every pause in typing: a room of typists needs more.
         "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),

@@ -10,10 +10,12 @@ import hashlib
 import json
 import logging
 
+from flask import current_app
 from sqlalchemy import select, text
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
+from toolbox.core.mail import delete_outbox
 from toolbox.core.states import EmailState, JobState
 from toolbox.documents.render import RenderedDocument
 from toolbox.instruments.base import Instrument
@@ -136,9 +138,23 @@ def delete_submission(submission: Submission, deleted_by: int | None) -> None:
     if submission.workshop_id is not None:
         # The workshop's kit holds copies of the documents: it goes too (can be rebuilt).
         Kit.query.filter_by(workshop_id=submission.workshop_id).delete()
+    submission_id = submission.id
     db.session.delete(submission)
     db.session.commit()
+    delete_outbox_files([submission_id])
     scrub_deleted_data()
+
+
+def outbox_key(submission_id: int) -> str:
+    """Names the outbox files (.eml, no SMTP configured) of a submission: not secret."""
+    return f"submission-{submission_id}"
+
+
+def delete_outbox_files(submission_ids: list[int]) -> None:
+    """The outbox holds copies of the documents email: it goes with the submission."""
+    outbox = current_app.config["TOOLBOX_OUTBOX_DIR"]
+    for submission_id in submission_ids:
+        delete_outbox(outbox, outbox_key(submission_id))
 
 
 def scrub_deleted_data() -> None:
