@@ -47,6 +47,8 @@ def find_user(email: str) -> User | None:
 def create_user(email: str, password: str, *, is_admin: bool = False) -> User:
     try:
         address = validate_email(email.strip(), check_deliverability=False).normalized
+        if address[0] in "=+-@":  # legal, but a formula in a spreadsheet
+            raise EmailNotValidError(address)
     except EmailNotValidError as exc:
         raise AccountError("Bitte eine gültige E-Mail-Adresse angeben.") from exc
     address = normalize_email(address)

@@ -49,6 +49,7 @@ from toolbox.instruments.base import (
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
 
 MSG_REQUIRED = _l("Bitte ausfüllen.")
+FORMULA_CHARACTERS = "=+-@"
 MSG_CHOOSE = _l("Bitte auswählen.")
 MSG_CONFIRM = _l("Bitte bestätigen.")
 
@@ -140,6 +141,9 @@ def max_lines(limit: int):
 def single_address(form, field):
     if field.data and any(c in field.data for c in ",;\r\n "):
         raise ValidationError(_("Bitte genau eine E-Mail-Adresse angeben."))
+    # RFC 5322 allows these at the start, spreadsheets read them as a formula (CSV export).
+    if field.data and field.data[0] in FORMULA_CHARACTERS:
+        raise ValidationError(_("Eine E-Mail-Adresse darf nicht mit =, +, - oder @ beginnen."))
 
 
 def _clean(value):
