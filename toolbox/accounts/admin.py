@@ -1,4 +1,5 @@
-"""Account management for admins: create, deactivate, reactivate, reset a password."""
+"""Account management for admins: create, deactivate, reactivate, reset a password, end
+all sessions of an account."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from toolbox.accounts.service import (
     AccountError,
     create_user,
     deactivate,
+    end_all_sessions,
     reactivate,
     set_password,
 )
@@ -112,6 +114,21 @@ def reactivate_account(user_id: int):
     return _back()
 
 
+@bp.post("/<int:user_id>/sitzungen-beenden")
+@admin_required
+def end_sessions(user_id: int):
+    """Every device logged in to the account is logged out (e.g. a lost laptop); the
+    admin's own current session stays."""
+    user = db.get_or_404(User, user_id)
+    end_all_sessions(user)
+    if user.id == current_user.id:
+        login_user(SessionUser(user))
+        flash(_("Ihre anderen Sitzungen sind beendet."), "success")
+    else:
+        flash(_("Alle Sitzungen von %(email)s sind beendet.", email=user.email), "success")
+    return _back()
+
+
 @bp.route("/<int:user_id>/passwort", methods=["GET", "POST"])
 @admin_required
 def reset_password(user_id: int):
@@ -120,7 +137,7 @@ def reset_password(user_id: int):
     if form.validate_on_submit():
         set_password(user, form.password.data)
         if user.id == current_user.id:
-            login_user(SessionUser(user))  # sessions are bound to the password: keep this one
+            login_user(SessionUser(user))  # a new password ends all sessions: keep this one
         flash(_("Das Passwort von %(email)s wurde geändert.", email=user.email), "success")
         return _back()
     status = 422 if form.is_submitted() else 200

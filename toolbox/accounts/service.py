@@ -81,16 +81,29 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every open session of the account ends with its next request (each carries the
+    account's session version, checked on every request). The caller commits."""
+    user.session_version = User.session_version + 1
+
+
+def end_all_sessions(user: User) -> None:
+    end_sessions(user)
+    db.session.commit()
+
+
 def set_password(user: User, password: str) -> None:
-    """Also ends the account's sessions: they are bound to the password hash."""
+    """Also ends the account's sessions."""
     check_password_rules(password)
     user.password_hash = _hash(password)
+    end_sessions(user)
     db.session.commit()
 
 
 def deactivate(user: User) -> None:
     """The account can no longer log in; its open sessions end with the next request."""
     user.active = False
+    end_sessions(user)
     db.session.commit()
 
 
