@@ -9,13 +9,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from toolbox.accounts.models import User
 from toolbox.accounts.service import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     AccountError,
+    WeakPassword,
+    check_password_rules,
     create_user,
     deactivate,
     end_all_sessions,
@@ -28,7 +30,23 @@ from toolbox.core.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/dashboard/konten")
 
-_PASSWORD_HINT = _l("Mindestens %(count)s Zeichen.", count=MIN_PASSWORD_LENGTH)
+_PASSWORD_HINT = _l(
+    "Mindestens %(count)s Zeichen, nicht leicht zu erraten: am besten mehrere zufällige Wörter.",
+    count=MIN_PASSWORD_LENGTH,
+)
+
+
+def not_guessable(form, field):
+    """The service's rule (toolbox.accounts.service), in the UI language; the account's
+    address (`form.account_email` or the form's email field) must not make it up."""
+    if not field.data or not MIN_PASSWORD_LENGTH <= len(field.data) <= MAX_PASSWORD_LENGTH:
+        return  # the length has its own message
+    email = getattr(form, "account_email", None) or getattr(form, "email", None)
+    address = email if isinstance(email, str) else getattr(email, "data", None)
+    try:
+        check_password_rules(field.data, ((address or "").strip().lower(),))
+    except WeakPassword as exc:
+        raise ValidationError(" ".join(_(part) for part in exc.parts)) from None
 
 
 def _password_fields():
@@ -45,6 +63,7 @@ def _password_fields():
                     count=MIN_PASSWORD_LENGTH,
                 ),
             ),
+            not_guessable,
         ],
     )
     confirm = PasswordField(
@@ -56,6 +75,7 @@ def _password_fields():
 
 class PasswordForm(FlaskForm):
     password, confirm = _password_fields()
+    account_email: str | None = None  # whose password: checked against it
 
 
 class AccountForm(FlaskForm):
@@ -134,6 +154,7 @@ def end_sessions(user_id: int):
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordForm()
+    form.account_email = user.email
     if form.validate_on_submit():
         set_password(user, form.password.data)
         if user.id == current_user.id:
