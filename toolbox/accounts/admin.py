@@ -113,7 +113,7 @@ def accounts():
     return render_template("dashboard/accounts.html", form=form, users=users), status
 
 
-@bp.post("/<int:user_id>/deaktivieren")
+@bp.post("/<id:user_id>/deaktivieren")
 @admin_required
 def deactivate_account(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -125,7 +125,7 @@ def deactivate_account(user_id: int):
     return _back()
 
 
-@bp.post("/<int:user_id>/aktivieren")
+@bp.post("/<id:user_id>/aktivieren")
 @admin_required
 def reactivate_account(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -134,7 +134,7 @@ def reactivate_account(user_id: int):
     return _back()
 
 
-@bp.post("/<int:user_id>/sitzungen-beenden")
+@bp.post("/<id:user_id>/sitzungen-beenden")
 @admin_required
 def end_sessions(user_id: int):
     """Every device logged in to the account is logged out (e.g. a lost laptop); the
@@ -149,7 +149,7 @@ def end_sessions(user_id: int):
     return _back()
 
 
-@bp.route("/<int:user_id>/passwort", methods=["GET", "POST"])
+@bp.route("/<id:user_id>/passwort", methods=["GET", "POST"])
 @admin_required
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)

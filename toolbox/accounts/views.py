@@ -38,11 +38,12 @@ from wtforms.validators import InputRequired, Length
 
 from toolbox.accounts.models import User
 from toolbox.accounts.service import MAX_PASSWORD_LENGTH, authenticate, end_all_sessions
-from toolbox.core.db import MAX_ID
 from toolbox.core.extensions import csrf, db, limiter, login_manager
+from toolbox.core.urls import parse_id
 
 bp = Blueprint("auth", __name__)
 
+MAX_NEXT_CHARS = 2000
 LOGIN_FAILED = _l("E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv.")
 
 
@@ -67,11 +68,10 @@ def load_user(session_id: str) -> SessionUser | None:
     """The account of a session, on every request; None (logged out) if the account is
     gone or inactive, or its session version or password changed since the login."""
     user_id, version, fingerprint = (session_id.split(":", 2) + ["", ""])[:3]
-    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+    user_id = parse_id(user_id)
+    if user_id is None or not (version.isascii() and version.isdigit() and len(version) < 20):
         return None
-    if int(user_id) > MAX_ID:
-        return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, user_id)
     if user is None or not user.active or int(version) != user.session_version:
         return None
     if not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
@@ -153,10 +153,20 @@ def _login_failed(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site: `next` must not send anyone elsewhere after logging in."""
-    if target and target.startswith("/") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
+    """Only paths on this site: `next` must not send anyone elsewhere after logging in,
+    nor put a line break (a forged header) or other control character into `Location`."""
+    if (
+        target
+        and target.startswith("/")
+        and "\\" not in target
+        and len(target) <= MAX_NEXT_CHARS
+        and not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in target)
+    ):
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # e.g. "//[" (an unclosed IPv6 host)
+            parts = None
+        if parts is not None and not parts.scheme and not parts.netloc:
             return target
     return url_for("dashboard.index")
 
