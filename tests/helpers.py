@@ -16,6 +16,7 @@ import docx
 from werkzeug.datastructures import MultiDict
 
 from toolbox.accounts.service import create_user
+from toolbox.contacts.models import Contact
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.instruments.formdata import json_to_formdata
@@ -277,6 +278,7 @@ def render_all(app) -> None:
                 render_job.run(submission.job.id)
 
 
+CONTACTS_URL = "/dashboard/ansprechpersonen"
 # One directory entry as the dashboard's form takes it.
 ENTRY = {
     "organisation": "Selbsthilfe-Kontaktstelle Westend",
@@ -301,3 +303,16 @@ def upload(client, content: bytes, filename: str = "kontakte.csv", replace: bool
     return client.post(
         "/dashboard/ansprechpersonen/import", data=data, content_type="multipart/form-data"
     )
+
+
+def contacts(app) -> list[dict]:
+    """The directory's entries as stored (the ENTRY fields and the id), in order."""
+    with app.app_context():
+        rows = Contact.query.order_by(Contact.id).all()
+        return [{name: getattr(c, name) for name in ENTRY} | {"id": c.id} for c in rows]
+
+
+def add_contact(client, **changes):
+    """The dashboard's "new entry" form, sent with ENTRY and `changes` (None: left out)."""
+    data = {**ENTRY, **changes, "csrf_token": page_token(client, f"{CONTACTS_URL}/neu")}
+    return client.post(f"{CONTACTS_URL}/neu", data={k: v for k, v in data.items() if v is not None})

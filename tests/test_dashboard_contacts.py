@@ -8,25 +8,13 @@ import io
 import re
 
 import pytest
-from helpers import CONTACTS_CSV, ENTRY, load_data, page_token, upload
+from helpers import CONTACTS_CSV, ENTRY, contacts, load_data, page_token, upload
+from helpers import CONTACTS_URL as BASE
+from helpers import add_contact as add
 
-from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
 from toolbox.instruments.base import TEXT_MAX_CHARS
 from toolbox.submissions.models import Submission
-
-BASE = "/dashboard/ansprechpersonen"
-
-
-def contacts(app) -> list[dict]:
-    with app.app_context():
-        rows = Contact.query.order_by(Contact.id).all()
-        return [{name: getattr(c, name) for name in ENTRY} | {"id": c.id} for c in rows]
-
-
-def add(client, **changes) -> object:
-    data = {**ENTRY, **changes, "csrf_token": page_token(client, f"{BASE}/neu")}
-    return client.post(f"{BASE}/neu", data={k: v for k, v in data.items() if v is not None})
 
 
 def text(response) -> str:

@@ -58,7 +58,7 @@ def _example_url(app, rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else SLUG
+        values[name] = 1 if converter in ("IntegerConverter", "IdConverter") else SLUG
     with app.test_request_context():
         from flask import url_for
 

@@ -18,6 +18,7 @@ from toolbox.core.files import private_sqlite_files
 from toolbox.core.i18n import init_i18n
 from toolbox.core.logs import configure_logging
 from toolbox.core.security import register_security_headers
+from toolbox.core.urls import register_url_converters
 from toolbox.dashboard import actions as dashboard_actions
 from toolbox.dashboard import contacts as dashboard_contacts
 from toolbox.dashboard import views as dashboard_views
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_sqlite_pragmas()
     init_i18n(app)
     celery_init_app(app)
+    register_url_converters(app)  # before the blueprints: their rules use <id:…>
     register_blueprints(app)
 
     register_error_handlers(app)

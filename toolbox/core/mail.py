@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -61,10 +62,17 @@ class SmtpSettings:
         )
 
 
+def one_line(text: str) -> str:
+    """A header value from typed text (a workshop title): one line, whatever was typed —
+    line breaks (CR, LF, U+2028 …) become spaces, other control characters go."""
+    words = "".join(c if c.isspace() or unicodedata.category(c) != "Cc" else "" for c in text)
+    return " ".join(words.split())
+
+
 def new_message(subject: str, sender: str, recipient: str, message_id: str) -> EmailMessage:
     """A message with the headers every email of the toolbox carries."""
     msg = EmailMessage()
-    msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever was typed
+    msg["Subject"] = one_line(subject)
     msg["From"] = sender
     msg["To"] = recipient
     msg["Message-ID"] = message_id

@@ -18,6 +18,7 @@ from wtforms.validators import ValidationError
 from toolbox.documents.sanitize import has_lone_surrogate, sanitize_text
 
 MSG_REQUIRED = _l("Bitte ausfüllen.")
+FORMULA_CHARACTERS = "=+-@"
 MSG_CHOOSE = _l("Bitte auswählen.")
 MSG_CONFIRM = _l("Bitte bestätigen.")
 
@@ -109,6 +110,9 @@ def max_lines(limit: int):
 def single_address(form, field):
     if field.data and any(c in field.data for c in ",;\r\n "):
         raise ValidationError(_("Bitte genau eine E-Mail-Adresse angeben."))
+    # RFC 5322 allows these at the start, spreadsheets read them as a formula (CSV export).
+    if field.data and field.data[0] in FORMULA_CHARACTERS:
+        raise ValidationError(_("Eine E-Mail-Adresse darf nicht mit =, +, - oder @ beginnen."))
 
 
 def clean_text(value):

@@ -172,7 +172,7 @@ def create_user_command(email: str, admin: bool, password_stdin: bool):
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("Passwort", hide_input=True, prompt_suffix=": ")
-            check_password_rules(password)
+            check_password_rules(password, (email.strip().lower(),))
             again = click.prompt("Passwort wiederholen", hide_input=True, prompt_suffix=": ")
             if again != password:
                 raise AccountError("Die beiden Passwörter stimmen nicht überein.")
