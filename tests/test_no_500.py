@@ -142,7 +142,7 @@ def test_login_next_with_line_breaks_goes_to_the_dashboard(app, world):
 def test_kit_email_with_line_breaks_in_the_title(app, world, data_dir):
     with app.app_context():
         workshop = db.session.get(Workshop, world.workshop_id)
-        workshop.title = "Kit\r\nBcc: boese@example.org\x00\u2028Teil 2"
+        workshop.title = "Kit\r\nBcc: boese@example.org\u2028Teil 2"  # (PostgreSQL stores no NUL)
         db.session.commit()
     request_and_build(app, world.facilitator, world.workshop_id)
     base = f"/dashboard/workshops/{world.workshop_id}"
@@ -221,10 +221,13 @@ def test_no_route_answers_5xx_to_hostile_values(make_app, data_dir):
                         url, method=method, data=body if method == "POST" else None
                     ) as response:
                         status = response.status_code
+                        # "wird erstellt, bitte in … Sekunden erneut": the directory
+                        # before its first render; a promise to come back, not a failure
+                        busy = status == 503 and "Retry-After" in response.headers
                 except Exception as exc:  # noqa: BLE001 - TESTING propagates what would be a 500
                     failures.append((who, method, url[:120], repr(exc)[:200]))
                     continue
-                if status >= 500:
+                if status >= 500 and not busy:
                     failures.append((who, method, url[:120], status))
     assert not failures, "\n".join(map(str, failures[:30]))
     assert seen > 1500

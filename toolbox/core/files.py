@@ -55,10 +55,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def private_sqlite_files(*urls: str) -> None:
-    """Pre-create the SQLite files owner-only; SQLite gives its -wal and -shm files the
-    database file's mode."""
+    """SQLite files owner-only: existing ones are made so; new ones are created under an
+    owner-only umask (set here for the whole process: it holds health data), which SQLite
+    also applies to its -wal and -shm files. Missing files are not created here, so a
+    command can still tell a missing database from an empty one (ops/cli_database.py)."""
+    os.umask(os.umask(0) | 0o077)
     for url in urls:
         path = sqlite_path(url or "")
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if path is not None and path.exists():
             private_file(path)

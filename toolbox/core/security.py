@@ -10,6 +10,7 @@ without doing anything.
 """
 
 from flask import Flask, abort, request, session
+from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,6 +48,14 @@ def sends_hsts(app: Flask) -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
+    @app.before_request
+    def _no_nul_in_query():
+        # A NUL byte is no text (PostgreSQL refuses it in any parameter): every view sees
+        # the query parameters without it (request.args is computed once per request).
+        if any("\x00" in value for _, value in request.args.items(multi=True)):
+            cleaned = [(k, v.replace("\x00", "")) for k, v in request.args.items(multi=True)]
+            request.__dict__["args"] = ImmutableMultiDict(cleaned)
+
     @app.before_request
     def _form_parts():
         # Werkzeug leaves url-encoded bodies (what browsers send) out of MAX_FORM_PARTS:
