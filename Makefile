@@ -40,7 +40,7 @@ run: install translations
 	@echo ""
 	@echo "  toolbox läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"
 	@echo ""
-	PORT=$(PORT) honcho start -p $(PORT)
+	PORT=$(PORT) honcho start -p $(PORT) web worker beat
 
 ## The whole test suite: starts its own redis-server, workers and browsers; then the suite
 ## again on a private PostgreSQL server (browser tests and the bench smoke run once).
