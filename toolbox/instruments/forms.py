@@ -40,6 +40,8 @@ from wtforms.validators import (
 
 from toolbox.documents.sanitize import has_lone_surrogate, sanitize_text
 from toolbox.instruments.base import (
+    SUBMISSION_MAX_CHARS,
+    SUBMISSION_MAX_LINES,
     TEXT_MAX_CHARS,
     TEXTAREA_MAX_CHARS,
     TEXTAREA_MAX_LINES,
@@ -304,6 +306,7 @@ class InstrumentForm(FlaskForm):
                 )
                 if rows < f.min_entries:
                     self.add_error(f.name, _at_least_rows(f.min_entries))
+        self._check_budget(payload)
         # Rules run even when single fields failed, so every problem shows at once;
         # a rule skips the values that are missing (None).
         for rule in self.instrument.rules:
@@ -311,6 +314,40 @@ class InstrumentForm(FlaskForm):
                 for message in messages:
                     self.add_error(name, message)
         return ok and not self.has_errors()
+
+    def _check_budget(self, payload: dict) -> None:
+        """The text budget of the whole submission (issue 14): its message goes to the
+        longest field, where shortening helps most."""
+        texts = list(text_values(self.instrument, payload))
+        if not texts:
+            return
+        chars = sum(len(value) for _, _, value in texts)
+        if chars > SUBMISSION_MAX_CHARS:
+            name = max(texts, key=lambda t: len(t[2]))[0]
+            self.add_error(
+                name,
+                _(
+                    "Alle Textfelder zusammen dürfen höchstens %(limit)s Zeichen haben, es "
+                    "sind %(count)s. Bitte kürzen Sie, am besten hier: Dies ist das "
+                    "längste Feld.",
+                    limit=SUBMISSION_MAX_CHARS,
+                    count=chars,
+                ),
+            )
+        areas = [(name, value) for name, kind, value in texts if kind == "textarea"]
+        lines = sum(line_count(value) for _, value in areas)
+        if lines > SUBMISSION_MAX_LINES:
+            name = max(areas, key=lambda t: line_count(t[1]))[0]
+            self.add_error(
+                name,
+                _(
+                    "Alle Textfelder zusammen dürfen höchstens %(limit)s Zeilen haben, es "
+                    "sind %(count)s. Bitte kürzen Sie, am besten hier: Dieses Feld hat "
+                    "die meisten Zeilen.",
+                    limit=SUBMISSION_MAX_LINES,
+                    count=lines,
+                ),
+            )
 
     def add_error(self, name: str, message: str) -> None:
         """Attach a message to a field by its form data name, rows included
@@ -336,6 +373,27 @@ class InstrumentForm(FlaskForm):
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors) or any(flat_errors(self).values())
+
+
+def line_count(value: str) -> int:
+    """Lines of a long text as the budget counts them: none when empty."""
+    return value.count("\n") + 1 if value else 0
+
+
+def text_values(instrument: Instrument, payload: dict):
+    """(form data name, field type, text) of every text field of a payload, rows included:
+    what the submission's text budget counts."""
+    for f in instrument.fields:
+        if f.type in ("text", "textarea"):
+            value = payload.get(f.name)
+            if isinstance(value, str):
+                yield f.name, f.type, value
+        elif f.type == "list":
+            for index, row in enumerate(payload.get(f.name) or []):
+                for s in f.fields:
+                    value = row.get(s.name)
+                    if s.type in ("text", "textarea") and isinstance(value, str):
+                        yield f"{f.name}-{index}-{s.name}", s.type, value
 
 
 @cache
