@@ -21,7 +21,7 @@ from toolbox.core.ratelimits import SQLiteStorage, sqlite_storage_url
 
 
 class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py "toolbox:create_app()"`, as the Procfile starts it."""
+    """`gunicorn -c gunicorn.conf.py "toolbox.app:create_app()"`, as the Procfile starts it."""
 
     def __init__(self, app, data_dir: Path, log: Path, workers: int = 3, **env):
         self.port = free_port()
@@ -44,7 +44,7 @@ class Gunicorn:
                 "gunicorn",
                 "-c",
                 "gunicorn.conf.py",
-                "toolbox:create_app()",
+                "toolbox.app:create_app()",
             ],
             cwd=ROOT,
             env=base,
