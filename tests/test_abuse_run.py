@@ -23,7 +23,16 @@ from toolbox.contacts.service import add_entries
 from toolbox.core.extensions import db
 from toolbox.instruments.registry import INSTRUMENTS
 
-pytestmark = pytest.mark.slow
+# Issue 14 item 1 (another branch): the directory is still rendered in the web process,
+# so 8 downloads occupy every gunicorn worker and everything else times out. Strict: once
+# the directory is served pre-rendered this passes, and the marker must go.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xfail(
+        strict=True,
+        reason="directory downloads still render in the web tier (issue 14 item 1)",
+    ),
+]
 
 NORMAL = "austauschprotokoll"
 # the instruments whose worst case renders slowest (docs/LIMITS.md)
@@ -121,6 +130,8 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
     start_worker(app, concurrency=2, queues="render")
     start_worker(app, queues="mail,maintenance")
     web = Gunicorn(app, data_dir, tmp_path / "gunicorn.log")
+    probe: HealthProbe | None = None
+    threads: list[threading.Thread] = []
     try:
         ready(web)
         finish_time(web, NORMAL)  # warm
@@ -147,7 +158,7 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
             for _ in range(60):
                 results["resend"].append(post_json(web, f"/api/v1/submissions/{mailed}/email")[0])
 
-        threads = [threading.Thread(target=download, args=(n,)) for n in range(8)]
+        threads += [threading.Thread(target=download, args=(n,)) for n in range(8)]
         threads += [threading.Thread(target=heavy, args=(slug,)) for slug in HEAVY]
         threads.append(threading.Thread(target=resend))
         for thread in threads:
@@ -163,15 +174,20 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
             time.sleep(0.5)
         probe.stopped.set()
         probe.join()
+        assert sorted(map(str, results["directory"])) == ["200"] * 8, results["directory"]
         heavy_states = [state(web, t) for t in results["heavy"]]
     finally:
+        if probe is not None:
+            probe.stopped.set()
+            probe.join()
+        for thread in threads:
+            thread.join(60)
         web.stop()
 
     answered = [t for t in probe.times if t is not None]
     assert len(answered) == len(probe.times) and len(answered) > 10, probe.times
     assert max(answered) < HEALTH_LIMIT, f"slowest /healthz: {max(answered):.2f} s"
     assert loaded < 2 * idle, f"normal submission: {loaded:.1f} s loaded, {idle:.1f} s idle"
-    assert sorted(results["directory"]) == [200] * 8
     assert heavy_states == ["done"] * len(HEAVY)
     assert results["resend"].count(202) == 3 and results["resend"].count(429) == 57
     assert len(list((data_dir / "outbox").glob("*.eml"))) == 1 + 3
