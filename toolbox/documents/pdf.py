@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -27,13 +28,23 @@ _LONG_RUN = re.compile(r"\S{120,}")  # longer than any link we print: those stay
 _BREAK_EVERY = 30
 
 
+# WeasyPrint writes the hyphen it adds at a line end as U+2010 HYPHEN; typed text never
+# reaches the PDF with that character (`break_long_words` writes it as "-"), so every
+# U+2010 glyph in the text layer is a layout hyphen.
+LAYOUT_HYPHEN = "\u2010"
+SOFT_HYPHEN = "\u00ad"
+
+
 def break_long_words(value):
     """Let very long words (pasted links, codes) wrap: WeasyPrint lays out a word without
     break opportunities in quadratic time, minutes for 5 000 characters. An invisible
     zero-width space every 30 characters gives it places to break; never inside a
     character sequence (combining marks, emoji joiners and modifiers stay attached)."""
-    if isinstance(value, str) and not isinstance(value, Markup) and _LONG_RUN.search(value):
-        return _LONG_RUN.sub(lambda m: _with_breaks(m.group()), value)
+    if isinstance(value, str) and not isinstance(value, Markup):
+        # A typed U+2010 is written as "-": the PDF's U+2010 glyph is the layout hyphen.
+        value = value.replace(LAYOUT_HYPHEN, "-")
+        if _LONG_RUN.search(value):
+            return _LONG_RUN.sub(lambda m: _with_breaks(m.group()), value)
     return value
 
 
@@ -85,6 +96,59 @@ class _NoTypedText(logging.Filter):
 _NO_TYPED_TEXT = _NoTypedText()
 
 
+def tagged_pdf_finisher(document, pdf: pydyf.PDF) -> None:
+    """Post-processing of WeasyPrint's PDF objects before they are written (PDF/UA-1):
+    table header scopes and soft hyphens. Deterministic: depends on the objects only."""
+    scope_table_headers(pdf)
+    soft_layout_hyphens(pdf)
+
+
+def _object(pdf: pydyf.PDF, reference) -> object:
+    return pdf.objects[int(bytes(reference).split()[0])]
+
+
+def _struct_type(element) -> str:
+    return str(element.get("S", ""))
+
+
+def scope_table_headers(pdf: pydyf.PDF) -> None:
+    """Every TH gets /Scope (PDF/UA-1 7.5; WeasyPrint writes /Headers on the data cells but
+    no scope on the header cells). By position, as the templates' `scope` attributes say:
+    a header cell in THead or in a row of header cells only heads its column(s); a header
+    cell beside data cells in a body row heads its row."""
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary) or _struct_type(element) != "/TH":
+            continue
+        row = _object(pdf, element["P"])
+        group = _object(pdf, row["P"])
+        cells = [_struct_type(_object(pdf, kid)) for kid in row["K"]]
+        in_head = _struct_type(group) == "/THead"
+        scope = "/Row" if not in_head and "/TD" in cells else "/Column"
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
+_TO_UNICODE_START = b"/CIDInit /ProcSet findresource begin"
+_LAYOUT_HYPHEN_CODE = LAYOUT_HYPHEN.encode("utf-16-be").hex().encode()
+_SOFT_HYPHEN_CODE = SOFT_HYPHEN.encode("utf-16-be").hex().encode()
+
+
+def soft_layout_hyphens(pdf: pydyf.PDF) -> None:
+    """The hyphen WeasyPrint adds where it hyphenates a word is an incidental artifact of
+    the layout: Tagged PDF represents it as a soft hyphen, U+00AD (ISO 32000-1 14.8.2.2.3),
+    so copied, searched and read-aloud text has the whole word. The glyph stays the
+    visible hyphen; only its Unicode mapping (ToUnicode) changes."""
+    old = b" <" + _LAYOUT_HYPHEN_CODE + b">"
+    new = b" <" + _SOFT_HYPHEN_CODE + b">"
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.stream[:1] == [_TO_UNICODE_START]:
+            stream.stream[:] = [
+                line[: -len(old)] + new if line.endswith(old) else line for line in stream.stream
+            ]
+
+
 class PdfRenderer:
     """Holds what is expensive to build once: the Jinja environment, fonts, parsed CSS."""
 
@@ -112,7 +176,10 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
         )
         return document.write_pdf(
-            stylesheets=[self.css], font_config=self.fonts, pdf_variant="pdf/ua-1"
+            stylesheets=[self.css],
+            font_config=self.fonts,
+            pdf_variant="pdf/ua-1",
+            finisher=tagged_pdf_finisher,
         )
 
     def render_pdf(self, template_name: str, context: dict) -> bytes:
