@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from jinja2 import FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -29,10 +29,53 @@ _BREAK_EVERY = 30
 
 
 # WeasyPrint writes the hyphen it adds at a line end as U+2010 HYPHEN; typed text never
-# reaches the PDF with that character (`break_long_words` writes it as "-"), so every
+# reaches the PDF with that character (`prepare_value` writes it as "-"), so every
 # U+2010 glyph in the text layer is a layout hyphen.
 LAYOUT_HYPHEN = "\u2010"
 SOFT_HYPHEN = "\u00ad"
+
+
+# What a reader copies from a contract: e-mail addresses, links, phone numbers, IBANs.
+_EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
+_URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]"
+_PHONE = r"(?<![\w+])(?:\+\d|0)[\d ()/-]{5,}\d(?!\w)"
+_IBAN = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
+_CONTACT = re.compile(f"{_URL}|{_EMAIL}|{_IBAN}|(?P<phone>{_PHONE})")
+_HYPHEN_AND_NEXT = re.compile(r"-+.")
+
+
+def prepare_value(value):
+    """Every printed value of a PDF template (the Jinja `finalize`): long words get break
+    opportunities, contacts are kept whole, a typed U+2010 becomes "-". A value printed
+    into an attribute or the <title> is escaped first (`|e`), which this leaves alone."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    # The PDF's U+2010 glyph must be the layout hyphen only (see `soft_layout_hyphens`).
+    return keep_contacts_whole(break_long_words(value.replace(LAYOUT_HYPHEN, "-")))
+
+
+def keep_contacts_whole(text: str):
+    """E-mail addresses, URLs, phone numbers and IBANs, wherever they stand in a text, go
+    into `<span class="contact">` (document.css): never hyphenated, never broken after one
+    of their hyphens (each hyphen and the character after it are one unbreakable piece),
+    on one line wherever a line can hold them."""
+    pieces, last = [], 0
+    for match in _CONTACT.finditer(text):
+        if match["phone"] and sum(c.isdigit() for c in match["phone"]) < 7:
+            continue  # a phone number has at least seven digits
+        pieces.append(escape(text[last : match.start()]))
+        contact, inner, done = match.group(), [], 0
+        for hyphen in _HYPHEN_AND_NEXT.finditer(contact):
+            inner.append(escape(contact[done : hyphen.start()]))
+            inner.append(Markup('<span class="nb">%s</span>') % hyphen.group())
+            done = hyphen.end()
+        inner.append(escape(contact[done:]))
+        pieces.append(Markup('<span class="contact">%s</span>') % Markup("").join(inner))
+        last = match.end()
+    if not pieces:
+        return text
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 def break_long_words(value):
@@ -40,11 +83,8 @@ def break_long_words(value):
     break opportunities in quadratic time, minutes for 5 000 characters. An invisible
     zero-width space every 30 characters gives it places to break; never inside a
     character sequence (combining marks, emoji joiners and modifiers stay attached)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        # A typed U+2010 is written as "-": the PDF's U+2010 glyph is the layout hyphen.
-        value = value.replace(LAYOUT_HYPHEN, "-")
-        if _LONG_RUN.search(value):
-            return _LONG_RUN.sub(lambda m: _with_breaks(m.group()), value)
+    if isinstance(value, str) and not isinstance(value, Markup) and _LONG_RUN.search(value):
+        return _LONG_RUN.sub(lambda m: _with_breaks(m.group()), value)
     return value
 
 
@@ -156,7 +196,7 @@ class PdfRenderer:
         logging.getLogger("weasyprint").addFilter(_NO_TYPED_TEXT)  # once: filters are a set
         self.html_dir = html_dir.resolve()
         self.env = document_environment(
-            FileSystemLoader(str(self.html_dir)), finalize=break_long_words
+            FileSystemLoader(str(self.html_dir)), finalize=prepare_value
         )
         self.fetcher = AssetFetcher(self.html_dir / "assets")
         self.fonts = FontConfiguration()
