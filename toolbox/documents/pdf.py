@@ -38,7 +38,7 @@ SOFT_HYPHEN = "\u00ad"
 # What a reader copies from a contract: e-mail addresses, links, phone numbers, IBANs.
 _EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]"
-_PHONE = r"(?<![\w+])(?:\+\d|0)[\d ()/-]{5,}\d(?!\w)"
+_PHONE = r"(?<![\w+#&;])(?:\+[1-9]|\(?0[1-9])[\d ()/-]{5,}\d(?!\w)"
 _IBAN = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
 _CONTACT = re.compile(f"{_URL}|{_EMAIL}|{_IBAN}|(?P<phone>{_PHONE})")
 _HYPHEN_AND_NEXT = re.compile(r"-+.")
