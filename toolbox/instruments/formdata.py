@@ -87,6 +87,16 @@ def json_to_formdata(instrument: Instrument, data: dict) -> tuple[MultiDict, dic
     return md, errors
 
 
+def payload_to_formdata(instrument: Instrument, payload: dict) -> MultiDict:
+    """Form data that shows a stored payload again, every field and row ("Korrigieren").
+    Keys the instrument no longer has, and values it would refuse, are left out."""
+    known = {f.name for f in instrument.fields}
+    formdata, _errors = json_to_formdata(
+        instrument, {k: v for k, v in payload.items() if k in known}
+    )
+    return formdata
+
+
 def _add_value(md: MultiDict, name: str, f: Field, value, errors: dict) -> None:
     if value is None:
         return

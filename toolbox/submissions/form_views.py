@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from toolbox.core.extensions import csrf, limiter
 from toolbox.core.time import berlin_today
 from toolbox.documents.render import get_renderer
-from toolbox.instruments.formdata import drop_empty_rows, remove_row
+from toolbox.instruments.formdata import drop_empty_rows, payload_to_formdata, remove_row
 from toolbox.instruments.forms import (
     InstrumentForm,
     flat_errors,
@@ -43,6 +43,9 @@ from toolbox.workshops.participants import WORKSHOP_FIELD, closed_page
 from toolbox.workshops.service import offers, workshop_by_token, workshop_prefill
 
 bp = Blueprint("instruments", __name__)
+
+# The hidden form field naming the submission a correction replaces (GET: ?korrektur=).
+REPLACES_FIELD = "ersetzt"
 
 
 @bp.get("/")
@@ -70,8 +73,13 @@ def form(slug: str):
     if refusal is not None:
         return refusal
     if request.method == "GET":
-        source = request.args.get("vorlage")
-        formdata = _prefill(instrument, source) if source else None
+        replaces = None
+        if request.args.get("korrektur"):
+            replaces = _correction_or_404(instrument, request.args["korrektur"])
+            formdata = payload_to_formdata(instrument, replaces.payload)
+        else:
+            source = request.args.get("vorlage")
+            formdata = _prefill(instrument, source) if source else None
         if workshop is not None and formdata is None:
             formdata = workshop_prefill(instrument, workshop)
         return render_template(
@@ -79,6 +87,7 @@ def form(slug: str):
             instrument=instrument,
             form=with_spare_rows(form_cls(formdata=formdata)),
             workshop=workshop,
+            replaces=replaces,
         )
 
     action = request.form.get("action", "submit")
@@ -105,7 +114,11 @@ def form(slug: str):
     form = form_cls(formdata=drop_empty_rows(instrument, request.form))
     if form.validate():
         submission = create_submission(
-            instrument, to_payload(form), email=form.email.data or None, workshop=workshop
+            instrument,
+            to_payload(form),
+            email=form.email.data or None,
+            workshop=workshop,
+            replaces=correction_of(instrument.slug, request.form.get(REPLACES_FIELD)),
         )
         discard_draft(request.form.get("entwurf"))
         return redirect(url_for("submissions.page", token=submission.token), code=303)
@@ -145,6 +158,22 @@ def _prefill(instrument, token: str):
     return prefill(instrument, values) or None
 
 
+def _correction_or_404(instrument, token: str) -> Submission:
+    replaces = correction_of(instrument.slug, token)
+    if replaces is None:
+        abort(404)
+    return replaces
+
+
+@bp.app_template_global()
+def correction_of(slug: str, token: str | None) -> Submission | None:
+    """The submission of this instrument a correction replaces, named by its token; None
+    when there is none (any more: a deleted one makes the correction a new submission)."""
+    if not token:
+        return None
+    return Submission.query.filter_by(token=token, instrument=slug).one_or_none()
+
+
 @bp.get("/entwurf/<token>")
 def draft(token: str):
     draft = Draft.query.filter_by(token=token).one_or_none()
@@ -160,6 +189,7 @@ def draft(token: str):
         draft=draft,
         draft_saved=bool(request.args.get("gespeichert")),
         workshop=workshop_by_token(formdata.get(WORKSHOP_FIELD)),
+        replaces=correction_of(instrument.slug, formdata.get(REPLACES_FIELD)),
     )
 
 

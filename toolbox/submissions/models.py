@@ -46,6 +46,11 @@ class Submission(db.Model):
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop.id", ondelete="SET NULL"), index=True
     )
+    # "Korrigieren": this submission is a corrected version of that earlier one, whose
+    # documents stay until the retention period ends.
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL"), index=True
+    )
 
     job: Mapped[Job] = relationship(
         back_populates="submission", uselist=False, cascade="all, delete-orphan"
@@ -55,6 +60,12 @@ class Submission(db.Model):
     )
     events: Mapped[list[Event]] = relationship(cascade="all, delete-orphan", order_by="Event.id")
     workshop: Mapped[Workshop | None] = relationship(back_populates="submissions")
+    replaces: Mapped[Submission | None] = relationship(
+        remote_side="Submission.id", back_populates="replaced_by"
+    )
+    replaced_by: Mapped[list[Submission]] = relationship(
+        back_populates="replaces", order_by="Submission.id"
+    )
 
     @property
     def payload(self) -> dict:
