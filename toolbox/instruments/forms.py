@@ -254,6 +254,14 @@ def make_field(f: Field):
     raise ValueError(f"Feld {f.name}: unbekannter Typ {f.type}")
 
 
+# How an email address is checked, wherever one is given (the form, the API, added later).
+EMAIL_CHECKS = (
+    single_address,
+    Length(max=254, message=_l("Die Adresse ist zu lang.")),
+    Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
+)
+
+
 class InstrumentForm(FlaskForm):
     """Base of every instrument form: list-level and cross-field errors live here, and the
     optional address the documents are emailed to (not part of the document)."""
@@ -268,12 +276,7 @@ class InstrumentForm(FlaskForm):
     email = StringField(
         email_spec.label,
         description=email_spec.help,
-        validators=[
-            Optional(),
-            single_address,
-            Length(max=254, message=_l("Die Adresse ist zu lang.")),
-            Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
-        ],
+        validators=[Optional(), *EMAIL_CHECKS],
         filters=[_strip],
     )
 
@@ -336,6 +339,17 @@ class InstrumentForm(FlaskForm):
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors) or any(flat_errors(self).values())
+
+
+class AddressForm(FlaskForm):
+    """An address for the documents given after the fact (private page and API), checked
+    like the form's."""
+
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(message=_l("Bitte eine E-Mail-Adresse angeben.")), *EMAIL_CHECKS],
+        filters=[_strip],
+    )
 
 
 @cache

@@ -143,17 +143,41 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Die E-Mail mit den Dokumenten noch einmal senden",
                     "description": (
-                        "Höchstens 3-mal pro Stunde und 10-mal insgesamt je Einreichung, "
-                        "dazu eine Grenze je Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
+                        "Ohne Inhalt: an die angegebene Adresse noch einmal. Mit "
+                        '`{"email": …}`: an diese Adresse, wenn beim Einreichen keine '
+                        "angegeben wurde (geprüft wie im Formular). Höchstens 3-mal pro "
+                        "Stunde und 10-mal insgesamt je Einreichung, dazu eine Grenze je "
+                        "Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
                     ),
                     "parameters": [token],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "properties": {"email": _SCALAR["email"]},
+                                }
+                            }
+                        },
+                    },
                     "responses": {
                         "202": {
                             "description": "Angenommen; die E-Mail wird gesendet",
                             "content": {"application/json": {"schema": status}},
                         },
+                        "400": {
+                            "description": "Ungültige Adresse",
+                            "content": {"application/json": {"schema": error}},
+                        },
                         "404": {"description": "Unbekannt"},
-                        "409": {"description": "Keine Adresse, oder die E-Mail ist unterwegs"},
+                        "409": {
+                            "description": (
+                                "Keine Adresse, schon eine Adresse angegeben, oder die "
+                                "E-Mail ist unterwegs"
+                            )
+                        },
                         "429": {
                             "description": "Zu oft angefordert (Meldung in `error`)",
                             "content": {"application/json": {"schema": message}},
