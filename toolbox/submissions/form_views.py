@@ -34,7 +34,7 @@ from toolbox.instruments.forms import (
     with_spare_rows,
 )
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.instruments.shared import prefill, shared_values
+from toolbox.instruments.shared import prefill, shared_values, taken_over
 from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
 from toolbox.submissions.models import Draft, Submission
 from toolbox.submissions.preview import form_with_preview
@@ -73,13 +73,14 @@ def form(slug: str):
     if refusal is not None:
         return refusal
     if request.method == "GET":
-        replaces = None
+        replaces = reuse = None
         if request.args.get("korrektur"):
             replaces = _correction_or_404(instrument, request.args["korrektur"])
             formdata = payload_to_formdata(instrument, replaces.payload)
+        elif request.args.get("vorlage"):
+            formdata, reuse = _prefill(instrument, request.args["vorlage"])
         else:
-            source = request.args.get("vorlage")
-            formdata = _prefill(instrument, source) if source else None
+            formdata = None
         if workshop is not None and formdata is None:
             formdata = workshop_prefill(instrument, workshop)
         return render_template(
@@ -88,6 +89,7 @@ def form(slug: str):
             form=with_spare_rows(form_cls(formdata=formdata)),
             workshop=workshop,
             replaces=replaces,
+            reuse=reuse,
         )
 
     action = request.form.get("action", "submit")
@@ -150,12 +152,16 @@ def _workshop(instrument, token: str | None):
 
 
 def _prefill(instrument, token: str):
-    """Form data from the shared values of an earlier submission (Als Vorlage verwenden)."""
+    """(form data, what was taken over) from the shared values of an earlier submission
+    (Als Vorlage verwenden); (None, None) when it shares nothing with this instrument."""
     source = Submission.query.filter_by(token=token).one_or_none()
     if source is None or get_instrument(source.instrument) is None:
         abort(404)
     values = shared_values(get_instrument(source.instrument), source.payload)
-    return prefill(instrument, values) or None
+    formdata = prefill(instrument, values)
+    if not formdata:
+        return None, None
+    return formdata, {"source": source, "labels": taken_over(instrument, values)}
 
 
 def _correction_or_404(instrument, token: str) -> Submission:
