@@ -6,10 +6,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 from conftest import load_data
+from helpers import docx_text, pdf_text, squash
 from test_web import csrf_token
 from werkzeug.datastructures import MultiDict
 
 from toolbox.core.extensions import db
+from toolbox.core.time import local_time
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.ops.sweeper import purge
@@ -164,3 +166,26 @@ def test_purging_the_old_version_keeps_the_new_one(app, client):
     assert page.status_code == 200
     assert "Diese Fassung ersetzt" not in page.get_data(as_text=True)
     assert stored(app, new_token).replaces_id is None
+
+
+def test_documents_of_a_correction_say_what_they_replace(app, client):
+    slug = "raumnutzung"
+    token = submit(client, slug, load_data(slug))
+    values = browser_values(
+        client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
+    )
+    values["action"] = "submit"
+    new_token = client.post(f"/instrumente/{slug}", data=values).headers["Location"]
+    new_token = new_token.rsplit("/", 1)[1]
+    with app.app_context():
+        old = Submission.query.filter_by(token=token).one()
+        new = Submission.query.filter_by(token=new_token).one()
+        when = local_time(old.created_at, "%d.%m.%Y, %H:%M Uhr")
+        render_job(old.job.id)
+        render_job(new.job.id)
+    said = f"ersetzt die Fassung vom {when}"
+    for fmt, read in (("pdf", pdf_text), ("docx", docx_text)):
+        assert said in squash(read(client.get(f"/s/{new_token}/dokumente/{fmt}").data)), fmt
+        assert "ersetzt die Fassung" not in read(client.get(f"/s/{token}/dokumente/{fmt}").data)
+    assert said in squash(client.get(f"/s/{new_token}/webseite").get_data(as_text=True))
+    assert "ersetzt die Fassung" not in client.get(f"/s/{token}/webseite").get_data(as_text=True)

@@ -42,6 +42,7 @@ def display_context(instrument: Instrument, payload: dict, today: dt.date) -> di
     ctx["raw"] = payload
     ctx["document_title"] = instrument.document_title
     ctx["generated"] = german_date(today)
+    ctx["ersetzt"] = ""  # a correction: when the version it replaces was made (footer)
     ctx["short_name"] = instrument.short_name(payload)
     if instrument.extend_context is not None:
         ctx.update(instrument.extend_context(ctx, payload))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from toolbox.core.db import new_token, utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
+from toolbox.core.time import local_time
 
 if TYPE_CHECKING:
     from toolbox.workshops.models import Workshop
@@ -70,6 +71,14 @@ class Submission(db.Model):
     @property
     def payload(self) -> dict:
         return json.loads(self.payload_json)
+
+    @property
+    def replaces_label(self) -> str:
+        """When the version this one corrects was made ("03.12.2026, 17:20 Uhr"), for
+        the documents' footer; empty for a first version."""
+        if self.replaces is None:
+            return ""
+        return local_time(self.replaces.created_at, "%d.%m.%Y, %H:%M Uhr")
 
     @property
     def page_path(self) -> str:
