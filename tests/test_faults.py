@@ -192,7 +192,8 @@ def test_duplicate_delivery_one_set_of_documents_one_email(
     email, only legal transitions."""
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     env = {"TOOLBOX_BROKER_VISIBILITY_TIMEOUT": "1", "TOOLBOX_SMTP_URL": smtp_server.url}
-    first = start_worker(app, TOOLBOX_TEST_RENDER_DELAY="10", **env)
+    # long enough for the second worker to start on a loaded machine (parallel tests)
+    first = start_worker(app, TOOLBOX_TEST_RENDER_DELAY="30", **env)
     client = app.test_client()
     token = submit(client, email="doppelt@example.org")
     wait_for_state(client, token, states=("running",))

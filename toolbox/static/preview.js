@@ -19,6 +19,7 @@
   var announceTimer = null;
   var inFlight = false;
   var again = false;
+  var focusAgain = false; // the button was pressed while a request was in flight
   var sent = null; // the form data the preview shows
 
   function formBody() {
@@ -37,6 +38,7 @@
     if (!details.open) return;
     if (inFlight) {
       again = true;
+      focusAgain = focusAgain || focusAfter;
       return;
     }
     var body = formBody();
@@ -71,8 +73,10 @@
       .then(function () {
         inFlight = false;
         if (again) {
+          var focus = focusAgain;
           again = false;
-          update(false);
+          focusAgain = false;
+          update(focus);
         }
       });
   }
