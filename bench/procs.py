@@ -115,7 +115,8 @@ class Gunicorn(Service):
     def __init__(self, workdir: Path, env: dict):
         self.port = free_port()
         env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
-        args = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "toolbox:create_app()"]
+        app = "toolbox.app:create_app()"
+        args = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
         super().__init__(args, env, workdir / "gunicorn.log")
 
     def start(self) -> None:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,17 +17,20 @@ import uuid
 from pathlib import Path
 
 import flask_migrate
+import psycopg
 import pytest
+from helpers import (
+    ROOT,
+    agreement,
+    create_workshop,
+    logged_in,
+    render_all,
+    submit_via_link,
+    token_of,
+)
 
 from toolbox.app import create_app
 from toolbox.core.extensions import db
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-
-
-def load_data(slug: str) -> dict:
-    return json.loads((DATA / f"{slug}.json").read_text(encoding="utf-8"))
 
 
 def free_port() -> int:
@@ -48,10 +51,35 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return path
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that touches a database, so the PostgreSQL pass can run only those."""
+    for item in items:
+        if {"database_url", "fresh_database"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
+
+
 # --- databases ------------------------------------------------------------------------------
-# The suite runs on SQLite; with TOOLBOX_TEST_DATABASE=postgresql (the Makefile's second pass)
-# every app gets a fresh database on a private PostgreSQL server started here.
-TEST_DATABASE = os.environ.get("TOOLBOX_TEST_DATABASE", "sqlite")
+# TOOLBOX_TEST_DATABASE names the databases every database test runs on: "sqlite" (a plain
+# `pytest`), "postgresql", or both, "sqlite,postgresql" (the Makefile: each database test
+# twice in the same run, [sqlite] and [postgresql]). PostgreSQL is a private server started
+# here. Browser tests and the bench smoke test run on the first one only.
+TEST_DATABASES = os.environ.get("TOOLBOX_TEST_DATABASE", "sqlite").split(",")
+ONCE_ONLY = ("tests/browser/", "tests/test_bench_smoke.py")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "database_backend" not in metafunc.fixturenames or len(TEST_DATABASES) < 2:
+        return
+    path = str(metafunc.definition.path).replace(os.sep, "/")
+    if any(part in path for part in ONCE_ONLY):
+        return
+    metafunc.parametrize("database_backend", TEST_DATABASES, indirect=True)
+
+
+@pytest.fixture
+def database_backend(request) -> str:
+    """ "sqlite" or "postgresql": the database this run of the test uses."""
+    return getattr(request, "param", TEST_DATABASES[0])
 
 
 class PostgresServer:
@@ -92,14 +120,16 @@ class PostgresServer:
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
-    def create_database(self) -> str:
-        import psycopg
-
+    def create_database(self, template: str | None = None) -> str:
         name = f"t{uuid.uuid4().hex[:12]}"
+        clause = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
         ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{clause}')
+        return self.url(name)
+
+    def url(self, name: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
 
@@ -113,16 +143,65 @@ def postgres_server(tmp_path_factory):
     shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _migrate(url: str, data_dir: Path) -> None:
+    """Run every Alembic migration on the database at `url`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TOOLBOX_DATA_DIR", str(data_dir))
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """The migrated schema, built once per test process and cloned for every test (running
+    Alembic for each test cost about half a second each). tests/test_migrations.py checks the
+    migrations themselves on a database built from scratch."""
+    workdir = tmp_path_factory.mktemp("template")
+    path = workdir / "toolbox.sqlite"
+    _migrate(f"sqlite:///{path}", workdir)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server, tmp_path_factory) -> str:
+    """A migrated PostgreSQL database used as the TEMPLATE of every test's database."""
+    name = "toolbox_template"
+    with psycopg.connect(
+        f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname=postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    _migrate(postgres_server.url(name), tmp_path_factory.mktemp("pg-template"))
+    return name
+
+
 @pytest.fixture
-def database_url(request, data_dir) -> str:
-    if TEST_DATABASE == "postgresql":
+def fresh_database(request, data_dir, database_backend) -> str:
+    """An empty database (no tables): for tests of the migrations themselves."""
+    if database_backend == "postgresql":
         return request.getfixturevalue("postgres_server").create_database()
     return f"sqlite:///{data_dir / 'toolbox.sqlite'}"
 
 
 @pytest.fixture
+def database_url(request, data_dir, database_backend) -> str:
+    """A migrated database of the test's own, cloned from the session's template."""
+    if database_backend == "postgresql":
+        template = request.getfixturevalue("postgres_template")
+        return request.getfixturevalue("postgres_server").create_database(template)
+    path = data_dir / "toolbox.sqlite"
+    shutil.copyfile(request.getfixturevalue("migrated_template"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
 def make_app(data_dir, database_url):
-    """Factory: an app with its migrated database; `broker_url` picks the broker."""
+    """Factory: an app on the test's migrated database; `broker_url` picks the broker."""
     apps = []
 
     def make(broker_url: str | None = None, **config):
@@ -130,8 +209,6 @@ def make_app(data_dir, database_url):
         if broker_url:
             test_config["TOOLBOX_BROKER_URL"] = broker_url
         app = create_app(test_config)
-        with app.app_context():
-            flask_migrate.upgrade()
         apps.append(app)
         return app
 
@@ -154,6 +231,36 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def facilitator(app):
+    """A logged-in facilitator's client (a fresh account)."""
+    return logged_in(app, "moderation@example.org")
+
+
+@pytest.fixture
+def admin(app):
+    """A logged-in admin's client (a fresh account)."""
+    return logged_in(app, "admin@example.org", admin=True)
+
+
+@pytest.fixture
+def workshop(app, client, facilitator) -> int:
+    """A workshop with three instruments and five submissions through the participant
+    link, all rendered."""
+    workshop_id = create_workshop(facilitator)
+    token = token_of(app, workshop_id)
+    for slug, data in (
+        ("kooperationsvereinbarung", agreement("Gruppe Zitronenfalter")),
+        ("kooperationsvereinbarung", agreement("Gruppe Kohlweißling")),
+        ("raumnutzung", None),
+        ("raumnutzung", None),  # the same file names twice: the kit keeps both
+        ("gruendungsplanung", None),
+    ):
+        assert submit_via_link(client, token, slug, data).status_code == 303
+    render_all(app)
+    return workshop_id
 
 
 # --- real processes -----------------------------------------------------------------------
@@ -260,9 +367,9 @@ class Worker:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.terminate()  # warm shutdown: bounded, a test's leftovers don't count
             try:
-                self.process.wait(20)
+                self.process.wait(8)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

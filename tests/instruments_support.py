@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ROOT
-from helpers import docx_text, pdf_text, squash
+from helpers import ROOT, docx_text, pdf_text, squash
 
 from toolbox.documents.render import Renderer
 from toolbox.instruments.forms import to_payload, validated_form

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_auth import page_token
-from test_dashboard import admin, ids_of, post_action, render_now, submit  # noqa: F401
-from test_kits import facilitator, request_and_build, workshop  # noqa: F401
+from helpers import page_token, post_action, render_now, request_and_build, submit
 
 from toolbox.core.extensions import db
 from toolbox.submissions.models import Event

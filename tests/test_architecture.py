@@ -207,3 +207,19 @@ def test_celery_task_names_are_unchanged():
         "toolbox.jobs.tasks.sweep_task",
         "toolbox.jobs.tasks.purge_task",
     }
+
+
+def test_test_modules_do_not_import_each_other():
+    """Shared test code lives in helpers.py / *_support.py and fixtures in conftest.py."""
+    tests = ROOT / "tests"
+    names = {p.stem for p in tests.rglob("test_*.py")}
+    offenders = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module in names:
+                offenders.append(f"{path.relative_to(tests)} → {node.module}")
+            elif isinstance(node, ast.Import):
+                offenders += [
+                    f"{path.relative_to(tests)} → {a.name}" for a in node.names if a.name in names
+                ]
+    assert offenders == []

@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import timedelta
 
 import pytest
+from helpers import LOGIN_FAILED, PASSWORD, logged_in, login, make_user, page_token
 
 from toolbox.accounts.models import User
 from toolbox.accounts.service import AccountError, authenticate, create_user
 from toolbox.core.config import from_environment
 from toolbox.core.extensions import db
 from toolbox.ops.cli import cli
-
-PASSWORD = "Kaffee-und-Kuchen-2026"
-LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv."
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def make_user(app, email: str, *, admin: bool = False, password: str = PASSWORD) -> int:
-    with app.app_context():
-        return create_user(email, password, is_admin=admin).id
-
-
-def login(client, email: str, password: str = PASSWORD, next_url: str | None = None):
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    url = "/login" if next_url is None else f"/login?next={next_url}"
-    return client.post(url, data={"csrf_token": token, "email": email, "password": password})
-
-
-def logged_in(app, email: str, *, admin: bool = False):
-    """A test client with a fresh account, logged in."""
-    make_user(app, email, admin=admin)
-    client = app.test_client()
-    assert login(client, email).status_code == 303
-    return client
-
-
-def page_token(client, url: str) -> str:
-    return csrf_token(client.get(url).get_data(as_text=True))
-
 
 # --- the command line ----------------------------------------------------------------------
 
@@ -235,6 +204,7 @@ def test_idle_time_and_secure_cookie_come_from_the_environment(monkeypatch, data
     monkeypatch.setenv("TOOLBOX_SESSION_IDLE_MINUTES", "15")
     monkeypatch.setenv("TOOLBOX_ENV", "production")
     monkeypatch.setenv("TOOLBOX_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("TOOLBOX_BASE_URL", "https://toolbox.example.org")
     config = from_environment()
     assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=15)
     assert config["SESSION_COOKIE_SECURE"] is True

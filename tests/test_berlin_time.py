@@ -9,9 +9,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, load_data
-from helpers import pdf_text, squash
-from test_sweeper import submit
+from helpers import ROOT, load_data, pdf_text, squash, submit
 from werkzeug.datastructures import MultiDict
 
 from toolbox.core.extensions import db

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
-from conftest import load_data
+from helpers import load_data
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

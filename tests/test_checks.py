@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import ROOT
+from helpers import ROOT
 
 from toolbox.documents.checks import check_instrument
 from toolbox.instruments.registry import get_instrument

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import DATA, ROOT
-from helpers import pdf_text
+from helpers import DATA, ROOT, pdf_text
 
 from toolbox.ops.cli import cli
 

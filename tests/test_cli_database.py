@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from toolbox.app import create_app
 from toolbox.ops.cli import cli

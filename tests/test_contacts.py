@@ -5,20 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
-from helpers import docx_text, pdf_text
+from helpers import CONTACTS_CSV, docx_text, pdf_text
 
+from toolbox.contacts.directory import rebuild
 from toolbox.contacts.models import Contact
 from toolbox.ops.cli import cli
-
-CSV = (
-    "Organisation;Art;Funktion;E-Mail;Telefon;Anschrift;Zuständigkeit\n"
-    "Selbsthilfe-Kontaktstelle Westend;Kontaktstelle;Beratung Gruppengründung;"
-    'info@skw.example.org;089 765-4321;"Ganghoferstraße 5\n80339 München";München West\n'
-    "Landesarbeitsgemeinschaft Selbsthilfe;Landesstelle/Dachverband;Referentin Kooperation;"
-    "kooperation@lag-sh.example.org;;;Bayern\n"
-    "Klinikum am Westpark;Selbsthilfebeauftragte*r einer Klinik;Sozialdienst;"
-    "selbsthilfe@klinikum-westpark.example.org;;;Psychosomatik, Psychiatrie\n"
-)
 
 
 def run_import(runner, tmp_path, text, *args):
@@ -28,7 +19,7 @@ def run_import(runner, tmp_path, text, *args):
 
 
 def test_import_search_and_export_round_trip(app, client, runner, tmp_path):
-    result = run_import(runner, tmp_path, "\ufeff" + CSV)
+    result = run_import(runner, tmp_path, "\ufeff" + CONTACTS_CSV)
     assert result.exit_code == 0, result.output
     assert "3 Einträge übernommen." in result.output
 
@@ -57,7 +48,7 @@ def test_import_search_and_export_round_trip(app, client, runner, tmp_path):
 
 
 def test_import_is_all_or_nothing_with_line_numbers(app, runner, tmp_path):
-    bad = CSV + "Ohne Art;;;\nGesundheitsamt;sonstige;;keine-mail;;;\n"
+    bad = CONTACTS_CSV + "Ohne Art;;;\nGesundheitsamt;sonstige;;keine-mail;;;\n"
     result = run_import(runner, tmp_path, bad)
     assert result.exit_code == 1
     assert "Zeile 5: Art: Bitte auswählen." in result.output
@@ -68,8 +59,10 @@ def test_import_is_all_or_nothing_with_line_numbers(app, runner, tmp_path):
     assert result.exit_code == 1 and "Spalte fehlt: Organisation, Art" in result.output
 
 
-def test_directory_downloads(client, runner, tmp_path):
-    run_import(runner, tmp_path, CSV)
+def test_directory_downloads(app, client, runner, tmp_path):
+    run_import(runner, tmp_path, CONTACTS_CSV)
+    with app.app_context():
+        rebuild()  # what the worker does (tests/test_directory_cache.py)
     pdf = client.get("/ansprechpersonen/verzeichnis.pdf")
     assert pdf.status_code == 200
     text = pdf_text(pdf.data)

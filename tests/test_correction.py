@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from conftest import load_data
-from helpers import docx_text, pdf_text, squash
-from test_web import csrf_token
+from helpers import docx_text, form_submit, load_data, pdf_text, squash
 from werkzeug.datastructures import MultiDict
 
 from toolbox.core.extensions import db
 from toolbox.core.time import local_time
-from toolbox.instruments.formdata import json_to_formdata
-from toolbox.instruments.registry import INSTRUMENTS, get_instrument
+from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.ops.sweeper import purge
 from toolbox.submissions.models import Document, Submission
 from toolbox.submissions.tasks import render_job
 
 SLUGS = [slug for slug in INSTRUMENTS]
-
-
-def submit(client, slug: str, data: dict, extra: dict | None = None):
-    formdata, errors = json_to_formdata(get_instrument(slug), data)
-    assert not errors
-    token = csrf_token(client.get(f"/instrumente/{slug}").get_data(as_text=True))
-    pairs = [*formdata.items(multi=True), ("csrf_token", token), ("action", "submit")]
-    pairs += list((extra or {}).items())
-    response = client.post(f"/instrumente/{slug}", data=MultiDict(pairs))
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"].rsplit("/", 1)[1]
 
 
 def browser_values(html: str) -> MultiDict:
@@ -59,7 +45,7 @@ def stored(app, token: str) -> Submission:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_korrigieren_shows_every_field_and_row_unchanged(app, client, slug):
     data = load_data(slug)
-    token = submit(client, slug, data)
+    token = form_submit(client, slug, data)
     page = client.get(f"/s/{token}").get_data(as_text=True)
     link = f"/instrumente/{slug}?korrektur={token}"
     assert link in page and "Korrigieren" in page
@@ -84,7 +70,7 @@ def test_korrigieren_shows_every_field_and_row_unchanged(app, client, slug):
 def test_correction_replaces_and_both_pages_link(app, client):
     slug = "kooperationsvereinbarung"
     data = load_data(slug)
-    token = submit(client, slug, data)
+    token = form_submit(client, slug, data)
     with app.app_context():
         render_job(Submission.query.filter_by(token=token).one().job.id)
 
@@ -115,7 +101,7 @@ def test_correction_replaces_and_both_pages_link(app, client):
 
 def test_correction_survives_errors_and_drafts(app, client):
     slug = "kooperationsvereinbarung"
-    token = submit(client, slug, load_data(slug))
+    token = form_submit(client, slug, load_data(slug))
     values = browser_values(
         client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
     )
@@ -142,14 +128,14 @@ def test_correction_survives_errors_and_drafts(app, client):
 
 
 def test_correction_of_unknown_or_other_instrument_is_404(client):
-    token = submit(client, "raumnutzung", load_data("raumnutzung"))
+    token = form_submit(client, "raumnutzung", load_data("raumnutzung"))
     assert client.get(f"/instrumente/raumnutzung?korrektur={'x' * 43}").status_code == 404
     assert client.get(f"/instrumente/reflexion?korrektur={token}").status_code == 404
 
 
 def test_purging_the_old_version_keeps_the_new_one(app, client):
     slug = "raumnutzung"
-    token = submit(client, slug, load_data(slug))
+    token = form_submit(client, slug, load_data(slug))
     values = browser_values(
         client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
     )
@@ -170,7 +156,7 @@ def test_purging_the_old_version_keeps_the_new_one(app, client):
 
 def test_documents_of_a_correction_say_what_they_replace(app, client):
     slug = "raumnutzung"
-    token = submit(client, slug, load_data(slug))
+    token = form_submit(client, slug, load_data(slug))
     values = browser_values(
         client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
     )

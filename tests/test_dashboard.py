@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import load_data
+from helpers import ids_of, load_data, logged_in, page_token, post_action, render_now, submit
 from sqlalchemy import MetaData, event, text
-from test_auth import logged_in, page_token
 
 from toolbox.accounts.models import User
 from toolbox.core.extensions import db
@@ -29,29 +28,6 @@ def payload(name: str = MARKER) -> dict:
     data = load_data(SLUG)
     data["parteien"][1]["name"] = name
     return data
-
-
-def submit(client, data: dict | None = None, email: str | None = None) -> str:
-    body = {"instrument": SLUG, "data": data or payload()}
-    if email:
-        body["email"] = email
-    response = client.post("/api/v1/submissions", json=body)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["token"]
-
-
-def ids_of(app, token: str) -> tuple[int, int]:
-    """(submission id, job id)"""
-    with app.app_context():
-        submission = Submission.query.filter_by(token=token).one()
-        return submission.id, submission.job.id
-
-
-def render_now(app, token: str) -> int:
-    submission_id, job_id = ids_of(app, token)
-    with app.app_context():
-        render_job.run(job_id)
-    return submission_id
 
 
 def broken_submission(app) -> int:
@@ -81,21 +57,11 @@ def table_rows(html: str) -> list[str]:
     return re.findall(r'<tr id="s-(\d+)"', html)
 
 
-@pytest.fixture
-def admin(app):
-    return logged_in(app, "admin@example.org", admin=True)
-
-
-@pytest.fixture
-def facilitator(app):
-    return logged_in(app, "moderation@example.org")
-
-
 # --- who sees what -------------------------------------------------------------------------
 
 
 def test_admin_sees_all_facilitator_sees_none_of_the_unassigned(app, client, admin, facilitator):
-    tokens = [submit(client) for _ in range(2)]
+    tokens = [submit(client, data=payload()) for _ in range(2)]
     submission_id, _ = ids_of(app, tokens[0])
     html = admin.get("/dashboard").get_data(as_text=True)
     assert len(table_rows(html)) == 2
@@ -127,9 +93,9 @@ def test_unknown_submission_is_404(admin):
 
 
 def test_table_shows_states_timings_email_and_documents(app, client, admin):
-    done_token = submit(client, email="gruppe@example.org")
+    done_token = submit(client, data=payload(), email="gruppe@example.org")
     render_now(app, done_token)
-    queued_token = submit(client, payload("Gruppe Wartend"))
+    queued_token = submit(client, data=payload("Gruppe Wartend"))
     failed_id = broken_submission(app)
 
     html = admin.get("/dashboard").get_data(as_text=True)
@@ -162,9 +128,9 @@ def test_table_shows_states_timings_email_and_documents(app, client, admin):
 
 
 def test_filters(app, client, admin):
-    first = submit(client, payload("Gruppe Eins"), email="eins@example.org")
+    first = submit(client, data=payload("Gruppe Eins"), email="eins@example.org")
     render_now(app, first)
-    submit(client, payload("Gruppe Zwei"))
+    submit(client, data=payload("Gruppe Zwei"))
     failed_id = broken_submission(app)
 
     def rows(**args):
@@ -225,7 +191,7 @@ def test_pagination_and_no_n_plus_one(app, client, admin):
 
 
 def test_detail_shows_timeline_documents_and_data(app, client, admin):
-    token = submit(client, email="gruppe@example.org")
+    token = submit(client, data=payload(), email="gruppe@example.org")
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)  # no SMTP configured: to the outbox
@@ -264,11 +230,6 @@ def test_detail_of_a_failed_job_shows_the_error_and_the_raw_value(app, admin):
 # --- actions -------------------------------------------------------------------------------
 
 
-def post_action(client, submission_id: int, action: str, **data):
-    url = f"/dashboard/einreichungen/{submission_id}"
-    return client.post(f"{url}/{action}", data={"csrf_token": page_token(client, url), **data})
-
-
 def test_retry_puts_a_failed_job_back_in_the_queue(app, admin):
     submission_id = broken_submission(app)
     response = post_action(admin, submission_id, "wiederholen")
@@ -289,7 +250,7 @@ def test_retry_puts_a_failed_job_back_in_the_queue(app, admin):
 
 
 def test_retry_refuses_jobs_that_did_not_fail(app, client, admin):
-    submission_id, _ = ids_of(app, submit(client))
+    submission_id, _ = ids_of(app, submit(client, data=payload()))
     response = post_action(admin, submission_id, "wiederholen")
     html = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nur fehlgeschlagene Aufträge können wiederholt werden." in html
@@ -305,7 +266,7 @@ def test_actions_need_csrf(app, admin):
 
 
 def test_resend_requests_a_new_message(app, client, admin, data_dir):
-    token = submit(client, email="gruppe@example.org")
+    token = submit(client, data=payload(), email="gruppe@example.org")
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)
@@ -319,7 +280,7 @@ def test_resend_requests_a_new_message(app, client, admin, data_dir):
         assert db.session.get(Submission, submission_id).email_state == "sent"
     assert len(list((data_dir / "outbox").glob("*.eml"))) == 2
 
-    without_email, _ = ids_of(app, submit(client))
+    without_email, _ = ids_of(app, submit(client, data=payload()))
     response = post_action(admin, without_email, "email")
     html = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "kann gerade keine E-Mail gesendet werden" in html
@@ -354,9 +315,9 @@ def all_rows_text(app) -> str:
 
 
 def test_delete_asks_first_then_removes_everything(app, client, admin):
-    token = submit(client, email="zitronenfalter@example.org")
+    token = submit(client, data=payload(), email="zitronenfalter@example.org")
     submission_id = render_now(app, token)
-    other = submit(client, payload("Gruppe Bleibt"))
+    other = submit(client, data=payload("Gruppe Bleibt"))
     with app.app_context():
         pdf = Document.query.filter_by(submission_id=submission_id, format="pdf").one().content
     sample = pdf[len(pdf) // 2 : len(pdf) // 2 + 64]
@@ -429,7 +390,7 @@ def test_done_when(make_app, redis_server, start_worker, smtp_server):
     user = logged_in(app, "leitung@example.org", admin=True)
 
     # submitted while no worker runs: queued, and the dashboard says so
-    token = submit(public, email="gruppe@example.org")
+    token = submit(public, data=payload(), email="gruppe@example.org")
     submission_id, _ = ids_of(app, token)
     html = user.get("/dashboard").get_data(as_text=True)
     assert f'<tr id="s-{submission_id}" data-id="{submission_id}" data-state="queued"' in html

@@ -8,56 +8,13 @@ import io
 import re
 
 import pytest
-from conftest import load_data
-from test_auth import logged_in, page_token
-from test_contacts import CSV
+from helpers import CONTACTS_CSV, ENTRY, contacts, load_data, page_token, upload
+from helpers import CONTACTS_URL as BASE
+from helpers import add_contact as add
 
-from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
 from toolbox.instruments.base import TEXT_MAX_CHARS
 from toolbox.submissions.models import Submission
-
-BASE = "/dashboard/ansprechpersonen"
-ENTRY = {
-    "organisation": "Selbsthilfe-Kontaktstelle Westend",
-    "typ": "kontaktstelle",
-    "funktion": "Beratung Gruppengründung",
-    "email": "info@skw.example.org",
-    "telefon": "089 765-4321",
-    "anschrift": "Ganghoferstraße 5\n80339 München",
-    "zustaendigkeit": "München West, alle Themen",
-}
-
-
-@pytest.fixture
-def facilitator(app):
-    return logged_in(app, "moderation@example.org")
-
-
-@pytest.fixture
-def admin(app):
-    return logged_in(app, "admin@example.org", admin=True)
-
-
-def contacts(app) -> list[dict]:
-    with app.app_context():
-        rows = Contact.query.order_by(Contact.id).all()
-        return [{name: getattr(c, name) for name in ENTRY} | {"id": c.id} for c in rows]
-
-
-def add(client, **changes) -> object:
-    data = {**ENTRY, **changes, "csrf_token": page_token(client, f"{BASE}/neu")}
-    return client.post(f"{BASE}/neu", data={k: v for k, v in data.items() if v is not None})
-
-
-def upload(client, content: bytes, filename: str = "kontakte.csv", replace: bool = False):
-    data = {
-        "csrf_token": page_token(client, f"{BASE}/import"),
-        "file": (io.BytesIO(content), filename),
-    }
-    if replace:
-        data["replace"] = "y"
-    return client.post(f"{BASE}/import", data=data, content_type="multipart/form-data")
 
 
 def text(response) -> str:
@@ -207,17 +164,17 @@ def test_markup_is_shown_as_text(app, client, facilitator):
 
 
 def test_search_in_the_dashboard(facilitator):
-    upload(facilitator, CSV.encode())
+    upload(facilitator, CONTACTS_CSV.encode())
     page = text(facilitator.get(BASE, query_string={"q": "klinik"}))
     assert "1 Treffer für „klinik“." in page
     assert "Klinikum am Westpark" in page and "Landesarbeitsgemeinschaft" not in page
 
 
-# --- CSV ------------------------------------------------------------------------------------
+# --- CSV ---------------------------------------------------------------------------------------
 
 
 def test_export_downloads_the_directory_as_csv(facilitator):
-    upload(facilitator, CSV.encode())
+    upload(facilitator, CONTACTS_CSV.encode())
     response = facilitator.get(f"{BASE}/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -247,19 +204,19 @@ def test_export_downloads_the_directory_as_csv(facilitator):
 
 
 def test_import_adds_entries_once_and_can_replace_the_directory(app, facilitator):
-    response = upload(facilitator, ("\ufeff" + CSV).encode())
+    response = upload(facilitator, ("\ufeff" + CONTACTS_CSV).encode())
     assert response.status_code == 303 and response.headers["Location"] == BASE
     assert "3 Einträge übernommen." in text(facilitator.get(BASE))
     assert len(contacts(app)) == 3
 
-    response = upload(facilitator, CSV.encode())  # the same file again adds nothing
+    response = upload(facilitator, CONTACTS_CSV.encode())  # the same file again adds nothing
     assert "0 Einträge übernommen. 3 waren schon im Verzeichnis." in text(facilitator.get(BASE))
     assert len(contacts(app)) == 3
 
     add(facilitator, organisation="Gesundheitsamt Landkreis Nord", typ="sonstige")
     exported = facilitator.get(f"{BASE}/export.csv").get_data()
     assert len(contacts(app)) == 4
-    one = CSV.split("\n", 2)
+    one = CONTACTS_CSV.split("\n", 2)
     upload(facilitator, "\n".join(one[:2]).encode(), replace=True)
     assert [c["organisation"] for c in contacts(app)] == ["Selbsthilfe-Kontaktstelle Westend"]
     upload(facilitator, exported, replace=True)  # the export restores the directory
@@ -273,7 +230,7 @@ def test_import_adds_entries_once_and_can_replace_the_directory(app, facilitator
 
 def test_import_with_errors_names_the_lines_and_takes_nothing(app, facilitator):
     add(facilitator, organisation="Schon da", typ="sonstige")
-    bad = CSV + "Ohne Art;;;\nGesundheitsamt;sonstige;;keine-mail;;;\n"
+    bad = CONTACTS_CSV + "Ohne Art;;;\nGesundheitsamt;sonstige;;keine-mail;;;\n"
     response = upload(facilitator, bad.encode(), replace=True)
     assert response.status_code == 422
     page = text(response)
@@ -293,7 +250,7 @@ def test_import_with_errors_names_the_lines_and_takes_nothing(app, facilitator):
 
 def test_import_reads_what_excel_writes(app, facilitator):
     """Excel's "CSV (Trennzeichen-getrennt)" is Windows-1252: umlauts arrive intact."""
-    response = upload(facilitator, CSV.encode("cp1252"))
+    response = upload(facilitator, CONTACTS_CSV.encode("cp1252"))
     assert response.status_code == 303
     westend = next(c for c in contacts(app) if "Westend" in c["organisation"])
     assert westend["funktion"] == "Beratung Gruppengründung"
@@ -319,7 +276,7 @@ def test_import_refuses_what_it_cannot_read(app, facilitator, content, filename,
 
 
 def test_import_with_an_expired_session_says_so(app, facilitator):
-    data = {"csrf_token": "abgelaufen", "file": (io.BytesIO(CSV.encode()), "kontakte.csv")}
+    data = {"csrf_token": "abgelaufen", "file": (io.BytesIO(CONTACTS_CSV.encode()), "kontakte.csv")}
     response = facilitator.post(f"{BASE}/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Die Sitzung ist abgelaufen" in text(response)

@@ -9,8 +9,7 @@ import threading
 
 import pypdf
 import pytest
-from conftest import ROOT, load_data
-from helpers import docx_text, docx_xml, loose, pdf_text, squash
+from helpers import ROOT, docx_text, docx_xml, load_data, loose, pdf_text, squash
 
 from toolbox.documents.pdf import AssetFetcher
 from toolbox.documents.render import Renderer
@@ -142,7 +141,8 @@ def test_blank_version_has_lines_boxes_and_signatures(renderer):
         assert "Kooperationsvereinbarung" in text
         assert "☐ halbjährlich" in text
         assert "____" in text
-        assert "Unterschrift, Name und Funktion" in text
+        # the agreement itself, signed by its parties (tests/test_blank_documents.py)
+        assert "vertreten durch" in text and "§ 7 Laufzeit" in text
     assert docs["pdf"].filename == "2026-11-22_Kooperationsvereinbarung_Vorlage.pdf"
 
 

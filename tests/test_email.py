@@ -9,30 +9,15 @@ import time
 from email import policy
 
 import pytest
-from conftest import load_data, wait_for_state
+from conftest import wait_for_state
+from helpers import csrf_token, load_data, render_now, submit
 
 from toolbox.core.mail import TransientMailError
 from toolbox.submissions.models import Job, Submission
-from toolbox.submissions.tasks import render_job, send_documents
+from toolbox.submissions.tasks import send_documents
 
 SLUG = "kooperationsvereinbarung"
 ADDRESS = "selbsthilfe@klinikum-westpark.example.org"
-
-
-def submit(client, email=ADDRESS):
-    response = client.post(
-        "/api/v1/submissions", json={"instrument": SLUG, "data": load_data(SLUG), "email": email}
-    )
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["token"]
-
-
-def render_now(app, token) -> int:
-    """Render in-process (the queue is tested elsewhere); returns the submission id."""
-    with app.app_context():
-        submission = Submission.query.filter_by(token=token).one()
-        render_job.run(submission.job.id)
-        return submission.id
 
 
 def email_state(client, token) -> dict:
@@ -42,7 +27,7 @@ def email_state(client, token) -> dict:
 def test_delivers_documents_with_german_headers(make_app, smtp_server):
     app = make_app(TOOLBOX_SMTP_URL=smtp_server.url, TOOLBOX_BASE_URL="https://toolbox.example.org")
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     assert email_state(client, token)["state"] == "pending"
     submission_id = render_now(app, token)
     with app.app_context():
@@ -78,7 +63,7 @@ def test_delivers_documents_with_german_headers(make_app, smtp_server):
 def test_running_the_task_twice_sends_once(make_app, smtp_server):
     app = make_app(TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)
@@ -90,7 +75,7 @@ def test_temporary_rejection_is_retried_later(make_app, smtp_server):
     smtp_server.reply = "451 4.3.0 Bitte später noch einmal"
     app = make_app(TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     submission_id = render_now(app, token)
     with app.app_context(), pytest.raises(TransientMailError):
         send_documents(submission_id)  # called directly, the retry surfaces as the error
@@ -108,7 +93,7 @@ def test_permanent_rejection_fails_at_once_documents_stay(make_app, smtp_server)
     smtp_server.reply = "550 5.1.1 Postfach unbekannt"
     app = make_app(TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)
@@ -151,11 +136,10 @@ def test_header_injection_and_lists_are_refused(client, address):
 
 
 def test_browser_form_refuses_two_addresses(client):
-    import re
 
     html = client.get(f"/instrumente/{SLUG}").get_data(as_text=True)
     assert "Dokumente per E-Mail an" in html
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = csrf_token(html)
     response = client.post(
         f"/instrumente/{SLUG}",
         data={"csrf_token": token, "email": "a@example.org, b@example.org", "action": "submit"},
@@ -168,7 +152,7 @@ def test_browser_form_refuses_two_addresses(client):
 def test_oversized_attachments_send_the_link_only(make_app, smtp_server):
     app = make_app(TOOLBOX_SMTP_URL=smtp_server.url, TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES=1000)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)
@@ -181,7 +165,7 @@ def test_oversized_attachments_send_the_link_only(make_app, smtp_server):
 def test_without_smtp_the_message_goes_to_the_outbox(make_app, data_dir):
     app = make_app()
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     submission_id = render_now(app, token)
     with app.app_context():
         send_documents(submission_id)
@@ -209,7 +193,7 @@ def test_server_down_then_up_delivers_exactly_once(make_app, redis_server, smtp_
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_port.url)
     worker = start_worker(app, TOOLBOX_SMTP_URL=smtp_port.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     assert wait_for_state(client, token)["state"] == "done"
     deadline = time.monotonic() + 30
     while email_state(client, token).get("attempts", 0) < 2:
@@ -234,7 +218,7 @@ def test_duplicate_task_messages_send_once(make_app, redis_server, smtp_server, 
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     start_worker(app, concurrency=2, TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, email=ADDRESS)
     assert wait_for_state(client, token)["state"] == "done"
     with app.app_context():
         submission_id = Submission.query.filter_by(token=token).one().id

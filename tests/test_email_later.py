@@ -4,11 +4,11 @@ and a real worker sends the documents to it over real SMTP."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
-from conftest import load_data, wait_for_state
+from conftest import wait_for_state
+from helpers import csrf_token, submit
 
 from toolbox.core.extensions import db
 from toolbox.submissions.mail_limits import RESEND_DETAIL, RESENDS_TOTAL
@@ -16,18 +16,6 @@ from toolbox.submissions.models import Event, Submission
 
 SLUG = "raumnutzung"
 ADDRESS = "kontakt@selbsthilfe-westend.example.org"
-
-
-def submit(client) -> str:
-    response = client.post(
-        "/api/v1/submissions", json={"instrument": SLUG, "data": load_data(SLUG)}
-    )
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["token"]
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def wait_for_mail(client, smtp_server, token: str, worker, timeout: float = 60):
@@ -46,7 +34,7 @@ def test_api_adds_an_address_and_the_mail_arrives(
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     worker = start_worker(app, TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)
+    token = submit(client, slug=SLUG)
     assert wait_for_state(client, token)["state"] == "done"
     url = f"/api/v1/submissions/{token}/email"
 
@@ -97,19 +85,23 @@ def test_private_page_adds_an_address_before_the_documents_are_done(
 ):
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     client = app.test_client()
-    token = submit(client)  # no worker yet: the documents are still queued
+    token = submit(client, slug=SLUG)  # no worker yet: the documents are still queued
     page = client.get(f"/s/{token}").get_data(as_text=True)
     assert "Dokumente per E-Mail erhalten" in page
     action = f'action="/s/{token}/email"'
     assert action in page
 
-    response = client.post(f"/s/{token}/email", data={"csrf_token": csrf(page), "email": "x@"})
+    response = client.post(
+        f"/s/{token}/email", data={"csrf_token": csrf_token(page), "email": "x@"}
+    )
     assert response.status_code == 422
     again = response.get_data(as_text=True)
     assert "Bitte eine gültige E-Mail-Adresse angeben." in again
     assert 'value="x@"' in again  # what was typed is kept
 
-    response = client.post(f"/s/{token}/email", data={"csrf_token": csrf(again), "email": ADDRESS})
+    response = client.post(
+        f"/s/{token}/email", data={"csrf_token": csrf_token(again), "email": ADDRESS}
+    )
     assert response.status_code == 303
     page = client.get(f"/s/{token}").get_data(as_text=True)
     assert "Die Dokumente werden per E-Mail geschickt, sobald sie fertig sind." in page
@@ -124,7 +116,7 @@ def test_private_page_adds_an_address_before_the_documents_are_done(
 
 
 def test_adding_counts_against_the_resend_limits(app, client):
-    token = submit(client)
+    token = submit(client, slug=SLUG)
     with app.app_context():
         submission = Submission.query.filter_by(token=token).one()
         for _ in range(RESENDS_TOTAL):
@@ -138,7 +130,9 @@ def test_adding_counts_against_the_resend_limits(app, client):
     assert response.status_code == 429
     assert "weitere Sendungen sind nicht möglich" in response.get_json()["error"]
     page = client.get(f"/s/{token}").get_data(as_text=True)
-    response = client.post(f"/s/{token}/email", data={"csrf_token": csrf(page), "email": ADDRESS})
+    response = client.post(
+        f"/s/{token}/email", data={"csrf_token": csrf_token(page), "email": ADDRESS}
+    )
     assert response.status_code == 429
     assert "weitere Sendungen sind nicht möglich" in response.get_data(as_text=True)
     with app.app_context():

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import load_data
-from test_web import SLUG, form_post
+from helpers import SLUG, form_post, load_data
 
 from toolbox.instruments.registry import get_instrument
 

@@ -21,7 +21,8 @@ from datetime import timedelta
 
 import pytest
 import redis
-from conftest import load_data, wait_for_state
+from conftest import wait_for_state
+from helpers import load_data, submit
 
 from toolbox.core.db import utcnow
 from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
@@ -40,13 +41,6 @@ LEGAL = {
     "email": {(None, "pending"), ("pending", "pending"), ("pending", "sent")}
     | {("pending", "failed"), ("failed", "pending"), ("sent", "pending")},
 }
-
-
-def submit(client, slug=SLUG, **extra) -> str:
-    body = {"instrument": slug, "data": load_data(slug), **extra}
-    response = client.post("/api/v1/submissions", json=body)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["token"]
 
 
 def wait_until(condition, timeout: float = 90, what: str = "", log=None):

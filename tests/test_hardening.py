@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port, wait_for_port
-from test_auth import LOGIN_FAILED, login, make_user
+from conftest import free_port, wait_for_port
+from helpers import LOGIN_FAILED, ROOT, login, make_user
 
 from toolbox.core.ratelimits import SQLiteStorage, sqlite_storage_url
 
 
 class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py "toolbox:create_app()"`, as the Procfile starts it."""
+    """`gunicorn -c gunicorn.conf.py "toolbox.app:create_app()"`, as the Procfile starts it."""
 
     def __init__(self, app, data_dir: Path, log: Path, workers: int = 3, **env):
         self.port = free_port()
@@ -44,7 +44,7 @@ class Gunicorn:
                 "gunicorn",
                 "-c",
                 "gunicorn.conf.py",
-                "toolbox:create_app()",
+                "toolbox.app:create_app()",
             ],
             cwd=ROOT,
             env=base,

@@ -9,7 +9,7 @@ import subprocess
 
 import docx
 import pytest
-from conftest import load_data
+from helpers import load_data
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

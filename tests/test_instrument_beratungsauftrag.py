@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import load_data
+from helpers import load_data
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

@@ -8,8 +8,7 @@ import io
 
 import docx
 import pytest
-from conftest import load_data
-from helpers import docx_text, pdf_text, squash
+from helpers import docx_text, load_data, pdf_text, squash
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

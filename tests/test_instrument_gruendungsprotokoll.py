@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import load_data
+from helpers import load_data
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

@@ -10,8 +10,7 @@ import io
 import docx
 import icalendar
 import pytest
-from conftest import load_data
-from helpers import loose, pdf_text
+from helpers import load_data, loose, pdf_text
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

@@ -7,8 +7,8 @@ import datetime as dt
 
 import icalendar
 import pytest
-from conftest import load_data
 from dateutil.rrule import rrulestr
+from helpers import load_data
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

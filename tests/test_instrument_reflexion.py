@@ -9,8 +9,7 @@ import io
 
 import docx
 import pytest
-from conftest import load_data
-from helpers import squash
+from helpers import load_data, squash
 from instruments_support import (
     InstrumentCase,
     renderer_fixture,  # noqa: F401 - provides the renderer fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from test_sweeper import make_stuck, submit
+from helpers import make_stuck, submit
 
 from toolbox.core.extensions import db
 from toolbox.ops.sweeper import sweep

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_auth import logged_in
-from test_workshops import create_workshop
+from helpers import create_workshop, logged_in
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db

@@ -18,11 +18,20 @@ from urllib.parse import unquote
 
 import docx
 import pytest
-from conftest import load_data
-from helpers import loose, pdf_text
+from helpers import (
+    WORKSHOP_INSTRUMENTS,
+    create_workshop,
+    logged_in,
+    login,
+    loose,
+    page_token,
+    pdf_text,
+    render_all,
+    request_and_build,
+    submit_via_link,
+    token_of,
+)
 from pypdf import PdfReader
-from test_auth import logged_in, login, page_token
-from test_workshops import INSTRUMENTS, create_workshop, submit_via_link, token_of
 
 from toolbox.core.config import DEFAULT_TEMPLATES_DIR
 from toolbox.core.db import utcnow
@@ -30,61 +39,13 @@ from toolbox.core.extensions import db
 from toolbox.ops.cli import cli
 from toolbox.ops.sweeper import purge
 from toolbox.submissions.models import Document, Submission
-from toolbox.submissions.tasks import render_job
 from toolbox.workshops.models import BlankRender, Kit, Workshop
-from toolbox.workshops.tasks import build_kit_task
 
 FOLDERS = {
     "gruendungsplanung": "Planungsblatt",
     "kooperationsvereinbarung": "Kooperationsvereinbarung",
     "raumnutzung": "Raumnutzungsvereinbarung",
 }
-
-
-def agreement(name: str) -> dict:
-    data = load_data("kooperationsvereinbarung")
-    data["parteien"][1]["name"] = name
-    return data
-
-
-def render_all(app) -> None:
-    with app.app_context():
-        for submission in Submission.query.all():
-            if submission.job.state == "queued":
-                render_job.run(submission.job.id)
-
-
-@pytest.fixture
-def facilitator(app):
-    return logged_in(app, "moderation@example.org")
-
-
-@pytest.fixture
-def workshop(app, client, facilitator) -> int:
-    """Three instruments, five submissions through the participant link, all rendered."""
-    workshop_id = create_workshop(facilitator)
-    token = token_of(app, workshop_id)
-    for slug, data in (
-        ("kooperationsvereinbarung", agreement("Gruppe Zitronenfalter")),
-        ("kooperationsvereinbarung", agreement("Gruppe Kohlweißling")),
-        ("raumnutzung", None),
-        ("raumnutzung", None),  # the same file names twice: the kit keeps both
-        ("gruendungsplanung", None),
-    ):
-        assert submit_via_link(client, token, slug, data).status_code == 303
-    render_all(app)
-    return workshop_id
-
-
-def request_and_build(app, facilitator, workshop_id: int) -> int:
-    """ "Kit erstellen" in the dashboard, then run the task here (no worker needed)."""
-    base = f"/dashboard/workshops/{workshop_id}"
-    response = facilitator.post(f"{base}/kit", data={"csrf_token": page_token(facilitator, base)})
-    assert response.status_code == 303
-    with app.app_context():
-        kit_id = Kit.query.filter_by(workshop_id=workshop_id).one().id
-        build_kit_task.run(kit_id)
-    return kit_id
 
 
 def download(facilitator, workshop_id: int) -> zipfile.ZipFile:
@@ -185,7 +146,8 @@ def test_kit_is_complete_and_checks_out(app, facilitator, workshop):
         if row["Pfad"].endswith(".pdf"):
             assert len(PdfReader(io.BytesIO(content)).pages) >= 1
         elif row["Pfad"].endswith(".docx"):
-            assert docx.Document(io.BytesIO(content)).paragraphs is not None
+            text = " ".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+            assert len(text.split()) >= 10, row["Pfad"]  # a Word file with its text in it
         elif row["Pfad"].endswith(".ics"):
             assert content.startswith(b"BEGIN:VCALENDAR")
     instruments = {r["Pfad"]: r["Instrument"] for r in rows}
@@ -361,9 +323,9 @@ def test_progress_is_reported_while_a_real_worker_builds(make_app, redis_server,
     app = make_app(broker_url=redis_server.url)
     facilitator = logged_in(app, "moderation@example.org")
     participant = app.test_client()
-    workshop_id = create_workshop(facilitator, instruments=INSTRUMENTS)
+    workshop_id = create_workshop(facilitator, instruments=WORKSHOP_INSTRUMENTS)
     token = token_of(app, workshop_id)
-    for slug in INSTRUMENTS:
+    for slug in WORKSHOP_INSTRUMENTS:
         assert submit_via_link(participant, token, slug).status_code == 303
     start_worker(app)
     deadline = time.monotonic() + 60

@@ -4,8 +4,7 @@ group, request size and number of form parts. Nothing over a limit is stored."""
 from __future__ import annotations
 
 import pytest
-from conftest import load_data
-from test_web import csrf_token
+from helpers import csrf_token, load_data
 from werkzeug.datastructures import MultiDict
 
 from toolbox.instruments.base import TEXT_MAX_CHARS, TEXTAREA_MAX_CHARS, TEXTAREA_MAX_LINES

@@ -4,18 +4,19 @@ own data directories (as on two machines) produce every document, on PostgreSQL 
 from __future__ import annotations
 
 import pytest
-from conftest import load_data, wait_for_state
-from helpers import pdf_text
+from conftest import wait_for_state
+from helpers import load_data, pdf_text
 
 SLUG = "kooperationsvereinbarung"
 pytestmark = pytest.mark.slow
 
 
 def test_two_workers_without_shared_disk(
-    make_app, postgres_server, redis_server, start_worker, tmp_path
+    make_app, postgres_server, postgres_template, redis_server, start_worker, tmp_path
 ):
     app = make_app(
-        broker_url=redis_server.url, SQLALCHEMY_DATABASE_URI=postgres_server.create_database()
+        broker_url=redis_server.url,
+        SQLALCHEMY_DATABASE_URI=postgres_server.create_database(postgres_template),
     )
     dirs = [tmp_path / "machine-a", tmp_path / "machine-b"]
     for d in dirs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from conftest import load_data
+from helpers import load_data
 
 from toolbox.core.logs import JsonFormatter, RequestIdFilter
 

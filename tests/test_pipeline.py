@@ -7,8 +7,8 @@ Celery is not in eager mode.
 from __future__ import annotations
 
 import pytest
-from conftest import load_data, wait_for_state
-from helpers import docx_text, pdf_text, squash
+from conftest import wait_for_state
+from helpers import docx_text, load_data, pdf_text, squash
 
 SLUG = "kooperationsvereinbarung"
 pytestmark = pytest.mark.slow

@@ -9,12 +9,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, load_data
-from helpers import squash
+from helpers import ROOT, csrf_token, load_data, render_now, shown_values, squash, submit
+from hostile_support import get, hostile_payload, visible
 from markupsafe import escape
-from test_golden import shown_values
-from test_hostile_input import get, hostile_payload, visible
-from test_web import csrf_token
 from werkzeug.datastructures import MultiDict
 
 from toolbox.documents.html_view import Blank, shift_headings, with_blanks
@@ -24,7 +21,6 @@ from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.submissions.models import Draft, Job, Submission
-from toolbox.submissions.tasks import render_job
 
 SLUGS = sorted(INSTRUMENTS)
 BLANK = '<span class="blank-value">'
@@ -296,21 +292,10 @@ def test_drafts_and_templates_from_a_submission_show_the_preview(app, client):
 # --- the document as a web page ------------------------------------------------------------
 
 
-def submit(app, client, slug: str, data: dict | None = None) -> str:
-    response = client.post(
-        "/api/v1/submissions", json={"instrument": slug, "data": data or load_data(slug)}
-    )
-    assert response.status_code == 202, response.get_json()
-    token = response.get_json()["token"]
-    with app.app_context():
-        render_job.run(Submission.query.filter_by(token=token).one().job.id)
-    return token
-
-
 @pytest.mark.parametrize("slug", SLUGS)
 def test_the_document_as_a_web_page(app, client, slug):
     instrument = get_instrument(slug)
-    token = submit(app, client, slug)
+    token = render_token(app, submit(client, slug))
     private = client.get(f"/s/{token}").get_data(as_text=True)
     assert f'href="/s/{token}/webseite"' in private and "Als Webseite lesen" in private
     response = client.get(f"/s/{token}/webseite")
@@ -334,7 +319,7 @@ def test_the_document_as_a_web_page(app, client, slug):
 
 
 def test_web_page_in_the_english_ui_keeps_the_document_german(app, client):
-    token = submit(app, client, "reflexion")
+    token = render_token(app, submit(client, "reflexion"))
     html = client.get(f"/s/{token}/webseite?lang=en").get_data(as_text=True)
     assert '<html lang="de">' in html
     assert 'lang="en"' in html and "Back to your page" in html
@@ -347,7 +332,7 @@ def test_web_page_of_an_unknown_token_is_404(client):
 def test_hostile_input_stays_literal_on_the_web_page(app, client):
     slug = "kooperationsvereinbarung"
     payload, contents, _ = hostile_payload(slug)
-    token = submit(app, client, slug, payload)
+    token = render_token(app, submit(client, slug, payload))
     html = client.get(f"/s/{token}/webseite").get_data(as_text=True)
     with app.app_context():
         stored = Submission.query.filter_by(token=token).one().payload
@@ -361,3 +346,8 @@ def test_the_pdf_stylesheet_is_served_for_printing(client):
     assert response.status_code == 200 and response.mimetype == "text/css"
     css = response.get_data(as_text=True)
     assert "size: A4" in css and 'counter(page) " von " counter(pages)' in css
+
+
+def render_token(app, token: str) -> str:
+    render_now(app, token)
+    return token

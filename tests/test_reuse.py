@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import load_data
-from helpers import docx_text, pdf_text
-from test_web import csrf_token, form_post
+from helpers import csrf_token, docx_text, form_post, load_data, pdf_text
 
 from toolbox.core.extensions import db
 from toolbox.submissions.models import Draft
@@ -83,9 +81,10 @@ def test_blank_forms_download(client):
     pdf = client.get(f"{URL}/vorlage.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"].startswith("attachment;")
-    assert "Parteien der Vereinbarung" in pdf_text(pdf.data)
+    # the agreement's own text with lines to fill in (tests/test_blank_documents.py)
+    assert "§ 7 Laufzeit" in pdf_text(pdf.data)
     docx = client.get(f"{URL}/vorlage.docx")
-    assert "Nächste Überprüfung" in docx_text(docx.data)
+    assert "erstmals am ____" in docx_text(docx.data)
     assert client.get(f"{URL}/vorlage.exe").status_code == 404
 
 

@@ -6,8 +6,7 @@ what it took over."""
 from __future__ import annotations
 
 import lxml.html
-from conftest import load_data
-from test_correction import submit
+from helpers import form_submit, load_data
 
 from toolbox.instruments.shared import goal_lines
 
@@ -20,7 +19,7 @@ def form_values(html: str) -> dict:
 
 def test_agreement_goals_become_the_reflexion_rows(client):
     data = load_data(AGREEMENT)
-    token = submit(client, AGREEMENT, data)
+    token = form_submit(client, AGREEMENT, data)
     html = client.get(f"/instrumente/reflexion?vorlage={token}").get_data(as_text=True)
     values = form_values(html)
     goals = data["ziele"].splitlines()
@@ -34,7 +33,7 @@ def test_agreement_goals_become_the_reflexion_rows(client):
 
 def test_reflexion_goals_go_back_into_the_next_agreement(client):
     data = load_data("reflexion")
-    token = submit(client, "reflexion", data)
+    token = form_submit(client, "reflexion", data)
     html = client.get(f"/instrumente/{AGREEMENT}?vorlage={token}").get_data(as_text=True)
     values = form_values(html)
     assert values["ziele"].splitlines() == [row["ziel"] for row in data["ziele"]]
@@ -42,7 +41,7 @@ def test_reflexion_goals_go_back_into_the_next_agreement(client):
 
 
 def test_note_names_the_shared_names(client):
-    token = submit(client, AGREEMENT, load_data(AGREEMENT))
+    token = form_submit(client, AGREEMENT, load_data(AGREEMENT))
     html = client.get(f"/instrumente/raumnutzung?vorlage={token}").get_data(as_text=True)
     note = lxml.html.fromstring(html).get_element_by_id("reuse-note").text_content()
     assert "Name der Selbsthilfegruppe" in note
@@ -50,7 +49,7 @@ def test_note_names_the_shared_names(client):
 
 
 def test_nothing_shared_means_no_note(client):
-    token = submit(client, "jahresplanung", load_data("jahresplanung"))
+    token = form_submit(client, "jahresplanung", load_data("jahresplanung"))
     html = client.get(f"/instrumente/reflexion?vorlage={token}").get_data(as_text=True)
     assert 'id="reuse-note"' not in html
 

@@ -14,11 +14,9 @@ import time
 import flask_migrate
 import pypdf
 import pytest
-from conftest import ROOT, load_data
+from helpers import ROOT, csrf_token, load_data, logged_in, submit
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from sqlalchemy import text
-from test_auth import logged_in
-from test_web import csrf_token
 
 from toolbox.accounts.models import User
 from toolbox.app import create_app
@@ -41,13 +39,6 @@ CANARY = "Kanarienvogel-7Q3X"
 EXPIRED_HINT = "Die Sitzung ist abgelaufen"
 
 
-def submit(client, slug=SLUG, **extra):
-    body = {"instrument": slug, "data": load_data(slug), **extra}
-    response = client.post("/api/v1/submissions", json=body)
-    assert response.status_code == 202, response.get_json()
-    return response.get_json()["token"]
-
-
 def render(app, token: str) -> None:
     with app.app_context():
         job_tasks.render_job.run(Submission.query.filter_by(token=token).one().job.id)
@@ -67,7 +58,7 @@ def _example_url(app, rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else SLUG
+        values[name] = 1 if converter in ("IntegerConverter", "IdConverter") else SLUG
     with app.test_request_context():
         from flask import url_for
 
@@ -294,6 +285,7 @@ def test_unknown_environment_name_is_refused(monkeypatch, data_dir):
 def test_production_cookies_are_secure(monkeypatch, data_dir):
     monkeypatch.setenv("TOOLBOX_ENV", "production")
     monkeypatch.setenv("TOOLBOX_SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("TOOLBOX_BASE_URL", "https://toolbox.example.org")
     app = create_app({"TESTING": True})
     assert app.config["SECRET_KEY"] == "k" * 64
     cookie = app.test_client().get(URL).headers["Set-Cookie"]  # the CSRF session
@@ -358,11 +350,19 @@ def test_fetcher_refuses_tricks(tmp_path):
 
 
 def test_celery_settings_bound_every_task(make_app):
-    conf = make_app(broker_url="redis://127.0.0.1:9/0").extensions["celery"].conf
+    celery = make_app(broker_url="redis://127.0.0.1:9/0").extensions["celery"]
+    conf = celery.conf
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_soft_time_limit == SOFT_TIME_LIMIT < conf.task_time_limit == HARD_TIME_LIMIT
-    assert conf.broker_transport_options["visibility_timeout"] > HARD_TIME_LIMIT
+    # The broker hands an unacknowledged message to another worker after the visibility
+    # timeout: it must outlast every task's own hard limit (the kit build's is longer).
+    celery.loader.import_default_modules()  # every area's tasks, as a worker imports them
+    ours = {name: task for name, task in celery.tasks.items() if name.startswith("toolbox.")}
+    assert len(ours) >= 5, sorted(ours)
+    for name, task in ours.items():
+        limit = task.time_limit or conf.task_time_limit
+        assert conf.broker_transport_options["visibility_timeout"] > limit, name
     assert conf.worker_max_tasks_per_child and conf.worker_max_memory_per_child
     assert conf.task_serializer == "json" and conf.accept_content == ["json"]
     # retention and recovery are scheduled (celery beat)

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 import vobject
-from conftest import ROOT, load_data
+from helpers import ROOT, load_data
 from lxml import etree
 from werkzeug.exceptions import MethodNotAllowed
 

@@ -5,32 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import load_data, wait_for_state
+from conftest import wait_for_state
+from helpers import make_stuck, submit
 from sqlalchemy import text
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.ops.cli import cli
-from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.ops.sweeper import MAX_ATTEMPTS, sweep
 from toolbox.submissions.models import Document, Draft, Job, Submission
 
 SLUG = "kooperationsvereinbarung"
-
-
-def submit(client) -> str:
-    response = client.post(
-        "/api/v1/submissions", json={"instrument": SLUG, "data": load_data(SLUG)}
-    )
-    assert response.status_code == 202
-    return response.get_json()["token"]
-
-
-def make_stuck(app, attempts: int) -> None:
-    with app.app_context():
-        job = Job.query.one()
-        job.state, job.attempts = "running", attempts
-        job.started_at = utcnow() - RUNNING_TIMEOUT - timedelta(seconds=1)
-        db.session.commit()
 
 
 def test_stuck_running_job_is_requeued(app, client):

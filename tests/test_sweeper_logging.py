@@ -12,8 +12,8 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, wait_for_state
-from test_sweeper import make_stuck, submit
+from conftest import wait_for_state
+from helpers import ROOT, make_stuck, submit
 
 from toolbox.core.logs import QuietSweepFilter
 

@@ -5,38 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import load_data
-from helpers import pdf_text
+from helpers import form_post, load_data, pdf_text
 
-from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import get_instrument
 from toolbox.submissions.models import Job, Submission
 from toolbox.submissions.tasks import render_job
 
 SLUG = "kooperationsvereinbarung"
 URL = f"/instrumente/{SLUG}"
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-def form_post(
-    client, data: dict, action: str = "submit", token: str | None = None, extra: dict | None = None
-):
-    formdata, errors = json_to_formdata(get_instrument(SLUG), data)
-    assert not errors
-    if token is None:
-        token = csrf_token(client.get(URL).get_data(as_text=True))
-    fields = [(k, v) for k, v in formdata.items(multi=True)]
-    fields += [("csrf_token", token), ("action", action), *(extra or {}).items()]
-    return client.post(URL, data=_multidict(fields))
-
-
-def _multidict(pairs):
-    from werkzeug.datastructures import MultiDict
-
-    return MultiDict(pairs)
 
 
 def test_start_page_lists_the_instrument(client):

@@ -10,9 +10,19 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import load_data
-from test_auth import logged_in, page_token
-from test_web import form_post
+from helpers import (
+    SHARED,
+    WORKSHOP_INSTRUMENTS,
+    create_workshop,
+    csrf_token,
+    form_post,
+    form_url,
+    load_data,
+    logged_in,
+    page_token,
+    submit_via_link,
+    token_of,
+)
 from werkzeug.datastructures import MultiDict
 
 from toolbox.core.db import utcnow
@@ -22,63 +32,6 @@ from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import get_instrument
 from toolbox.submissions.models import Submission
 from toolbox.workshops.models import Workshop
-
-INSTRUMENTS = ("gruendungsplanung", "kooperationsvereinbarung", "raumnutzung")
-SHARED = {
-    "shared_einrichtung": "Klinikum am Westpark",
-    "shared_gruppe": "Selbsthilfegruppe „Angst & Panik – Westend“",
-    "shared_ort": "München",
-}
-
-
-def create_workshop(client, instruments=INSTRUMENTS, **fields) -> int:
-    data = MultiDict(
-        {
-            "csrf_token": page_token(client, "/dashboard/workshops/neu"),
-            "title": "Kooperation gestalten <Herbst>",
-            "date": "2026-11-22",
-            "place": "Selbsthilfezentrum München",
-            **SHARED,
-            **fields,
-        }
-    )
-    for slug in instruments:
-        data.add("instruments", slug)
-    response = client.post("/dashboard/workshops/neu", data=data)
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def token_of(app, workshop_id: int) -> str:
-    with app.app_context():
-        return db.session.get(Workshop, workshop_id).token
-
-
-def form_url(token: str, slug: str) -> str:
-    return f"/instrumente/{slug}?workshop={token}"
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-def submit_via_link(client, token: str, slug: str, data: dict | None = None):
-    """Open the form from the participant link and send it, as a browser would."""
-    page = client.get(form_url(token, slug))
-    assert page.status_code == 200, page.status_code
-    html = page.get_data(as_text=True)
-    assert f'name="workshop" value="{token}"' in html
-    formdata, errors = json_to_formdata(get_instrument(slug), data or load_data(slug))
-    assert not errors
-    formdata.add("csrf_token", csrf_of(html))
-    formdata.add("action", "submit")
-    formdata.add("workshop", token)
-    return client.post(f"/instrumente/{slug}", data=formdata)
-
-
-@pytest.fixture
-def facilitator(app):
-    return logged_in(app, "moderation@example.org")
 
 
 @pytest.fixture
@@ -166,7 +119,7 @@ def test_edit_changes_instruments_and_closing_time(app, facilitator):
         f"/dashboard/workshops/{workshop_id}/bearbeiten",
         data=MultiDict(
             [
-                ("csrf_token", csrf_of(html)),
+                ("csrf_token", csrf_token(html)),
                 ("title", "Neuer Titel"),
                 ("date", "2026-12-01"),
                 ("instruments", "reflexion"),
@@ -191,7 +144,7 @@ def test_participant_link_lists_instruments_and_prefills_shared_data(app, client
     token = token_of(app, create_workshop(facilitator))
     html = client.get(f"/w/{token}").get_data(as_text=True)
     assert "Kooperation gestalten &lt;Herbst&gt;" in html
-    for slug in INSTRUMENTS:
+    for slug in WORKSHOP_INSTRUMENTS:
         assert f'href="/instrumente/{slug}?workshop={token}"' in html
         assert get_instrument(slug).description in html
     assert "austauschprotokoll" not in html
@@ -242,7 +195,7 @@ def test_the_workshop_token_is_checked_on_the_server(app, client, facilitator):
     assert client.get(form_url(token, "reflexion")).status_code == 404
     formdata, _ = json_to_formdata(get_instrument("raumnutzung"), load_data("raumnutzung"))
     html = client.get("/instrumente/raumnutzung").get_data(as_text=True)
-    formdata.add("csrf_token", csrf_of(html))
+    formdata.add("csrf_token", csrf_token(html))
     formdata.add("workshop", "y" * 43)
     assert client.post("/instrumente/raumnutzung", data=formdata).status_code == 404
     with app.app_context():
@@ -266,7 +219,7 @@ def test_a_closed_workshop_refuses_new_submissions(app, client, facilitator):
 
     # a form opened before the closing time and sent after it
     formdata, _ = json_to_formdata(get_instrument("raumnutzung"), load_data("raumnutzung"))
-    formdata.add("csrf_token", csrf_of(page))
+    formdata.add("csrf_token", csrf_token(page))
     formdata.add("action", "submit")
     formdata.add("workshop", token)
     response = client.post("/instrumente/raumnutzung", data=formdata)
@@ -284,7 +237,7 @@ def test_a_draft_keeps_its_workshop(app, client, facilitator):
     html = client.get(form_url(token, "raumnutzung")).get_data(as_text=True)
     response = client.post(
         "/instrumente/raumnutzung",
-        data={"csrf_token": csrf_of(html), "action": "draft", "workshop": token, "raum": "R 1"},
+        data={"csrf_token": csrf_token(html), "action": "draft", "workshop": token, "raum": "R 1"},
     )
     assert response.status_code == 303
     resumed = client.get(response.headers["Location"]).get_data(as_text=True)

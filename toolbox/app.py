@@ -14,9 +14,11 @@ from toolbox.core import config
 from toolbox.core.db import register_sqlite_pragmas
 from toolbox.core.errors import register_error_handlers
 from toolbox.core.extensions import csrf, db, limiter, login_manager, migrate
+from toolbox.core.files import private_sqlite_files
 from toolbox.core.i18n import init_i18n
 from toolbox.core.logs import configure_logging
 from toolbox.core.security import register_security_headers
+from toolbox.core.urls import register_url_converters
 from toolbox.dashboard import actions as dashboard_actions
 from toolbox.dashboard import contacts as dashboard_contacts
 from toolbox.dashboard import views as dashboard_views
@@ -35,6 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
+    private_sqlite_files(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["TOOLBOX_BROKER_URL"],
+        app.config.get("RATELIMIT_STORAGE_URI") or "",
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
@@ -45,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_sqlite_pragmas()
     init_i18n(app)
     celery_init_app(app)
+    register_url_converters(app)  # before the blueprints: their rules use <id:…>
     register_blueprints(app)
 
     register_error_handlers(app)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
+from helpers import CONTACTS_CSV, PASSWORD
 from playwright.sync_api import expect
-from test_auth import PASSWORD
-from test_contacts import CSV
 
 from toolbox.accounts.service import create_user
 
@@ -48,9 +47,9 @@ def test_directory_is_maintained_in_the_dashboard(page, live_server, tmp_path, s
     ).to_be_visible()
 
     path = tmp_path / "kontakte.csv"
-    path.write_text(CSV, encoding="utf-8")
+    path.write_text(CONTACTS_CSV, encoding="utf-8")
     bad = tmp_path / "fehler.csv"
-    bad.write_text(CSV + "Ohne Art;;;\n", encoding="utf-8")
+    bad.write_text(CONTACTS_CSV + "Ohne Art;;;\n", encoding="utf-8")
     page.get_by_role("link", name="CSV-Datei importieren").click()
     assert_accessible(page, "import")
     page.get_by_label("CSV-Datei").set_input_files(bad)

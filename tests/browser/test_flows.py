@@ -10,54 +10,26 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import load_data
-from helpers import docx_text, loose, pdf_text
+from helpers import PASSWORD, docx_text, load_data, loose, pdf_text
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from toolbox.accounts.service import create_user
-from toolbox.instruments.forms import to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.submissions.models import Submission
 
 from .ui import (
+    PRIVATE_PAGE,
+    SUBMIT,
     assert_accessible,
     assert_accessible_without_js,
+    expected_payload,
     fill_instrument,
     list_rows,
     screenshots,
+    stored_payload,
 )
 
 SLUG = "kooperationsvereinbarung"
-SUBMIT = "Absenden und Dokumente erstellen"
-PRIVATE_PAGE = re.compile(r"/s/[\w-]{40,}$")
-PASSWORD = "Kaffee-und-Kuchen-2026"
-
-
-def expected_payload(app, slug: str, data: dict) -> dict:
-    """What the API would store for the same data: the browser entered every value."""
-    with app.test_request_context():
-        form, errors = validated_form(get_instrument(slug), data)
-        assert not errors, errors
-        return blank_is_none(to_payload(form))
-
-
-def stored_payload(app, page) -> dict:
-    token = page.url.rsplit("/", 1)[1]
-    with app.app_context():
-        return blank_is_none(Submission.query.filter_by(token=token).one().payload)
-
-
-def blank_is_none(value):
-    """A browser sends an empty field as "" (the API: left out, None), and ticked boxes
-    in the form's order (the API: in the order given)."""
-    if isinstance(value, dict):
-        return {k: blank_is_none(v) for k, v in value.items()}
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return sorted(value)
-    if isinstance(value, list):
-        return [blank_is_none(v) for v in value]
-    return None if value == "" else value
 
 
 def download(page, link_name: str) -> tuple[str, bytes]:

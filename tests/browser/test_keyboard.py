@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from toolbox.instruments.formdata import json_to_formdata
 from toolbox.instruments.registry import get_instrument
 
-from .test_flows import PRIVATE_PAGE, SUBMIT, expected_payload, stored_payload
+from .ui import PRIVATE_PAGE, SUBMIT, expected_payload, stored_payload
 
 SLUG = "kooperationsvereinbarung"
 MAX_STEPS = 800

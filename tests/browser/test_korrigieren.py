@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import load_data
+from helpers import form_submit, load_data
 from playwright.sync_api import expect
-from test_correction import submit
 
 from toolbox.submissions.models import Submission
 
@@ -19,7 +18,7 @@ SLUG = "kooperationsvereinbarung"
 
 def test_korrigieren_from_the_private_page(page, live_server):
     data = load_data(SLUG)
-    old_token = submit(live_server.app.test_client(), SLUG, data)
+    old_token = form_submit(live_server.app.test_client(), SLUG, data)
     page.goto(f"/s/{old_token}")
     page.get_by_role("link", name="Korrigieren", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/instrumente/{SLUG}\?korrektur="))

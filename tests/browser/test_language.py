@@ -3,13 +3,12 @@ texts in English too, still accessible (German instrument text marked lang="de")
 
 from __future__ import annotations
 
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 
 from toolbox.instruments.registry import get_instrument
 
-from .test_flows import PRIVATE_PAGE
-from .ui import assert_accessible, fill_instrument, screenshots
+from .ui import PRIVATE_PAGE, assert_accessible, fill_instrument, screenshots
 
 SLUG = "kooperationsvereinbarung"
 
@@ -26,19 +25,19 @@ def test_english_ui_from_switcher_to_finished_documents(
     assert_accessible(page, "English start page")
     screenshots(page, screenshot_dir, "start-en")
 
-    page.get_by_role("link", name="Kooperationsvereinbarung").click()
-    expect(page.locator("h1")).to_have_attribute("lang", "de")
+    page.get_by_role("link", name="Cooperation agreement").click()
+    expect(page.locator("h1")).to_have_text("Cooperation agreement")  # the form speaks English
     page.get_by_role("button", name="Submit and create documents").click()
     expect(page.locator("#error-summary h2")).to_have_text("Please check your entries")
     assert_accessible(page, "English form with errors")
     screenshots(page, screenshot_dir, "form-en-errors")
 
     # the scripts speak English too
-    page.get_by_role("button", name="+ Add Partei").click()
+    page.get_by_role("button", name="+ Add Party").click()
     notice = page.locator('fieldset[data-list="parteien"] .row-notice')
-    expect(notice).to_have_text("Partei 3 added.")
-    page.get_by_role("button", name="Remove Partei 3").click()
-    expect(notice).to_have_text("Partei removed.")
+    expect(notice).to_have_text("Party 3 added.")
+    page.get_by_role("button", name="Remove Party 3").click()
+    expect(notice).to_have_text("Party removed.")
 
     fill_instrument(page, get_instrument(SLUG), load_data(SLUG))
     page.get_by_role("button", name="Submit and create documents").click()

@@ -9,7 +9,7 @@ import time
 
 import pypdf
 import pytest
-from conftest import load_data
+from helpers import load_data
 from playwright.sync_api import expect
 
 from .ui import assert_accessible, assert_accessible_without_js, screenshots

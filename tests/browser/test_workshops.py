@@ -8,14 +8,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from conftest import load_data
+from helpers import PASSWORD, load_data
 from playwright.sync_api import expect
 
 from toolbox.accounts.service import create_user
 from toolbox.instruments.registry import get_instrument
 
-from .test_flows import PASSWORD, PRIVATE_PAGE, SUBMIT
-from .ui import assert_accessible, fill_instrument, log_in, screenshots
+from .ui import PRIVATE_PAGE, SUBMIT, assert_accessible, fill_instrument, log_in, screenshots
 
 EMAIL = "moderation@kontaktstelle.example.org"
 

@@ -11,8 +11,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.registry import get_instrument
+from toolbox.submissions.models import Submission
 
 _AXE = Axe()
+SUBMIT = "Absenden und Dokumente erstellen"
+PRIVATE_PAGE = re.compile(r"/s/[\w-]{40,}$")  # where the browser lands after submitting
 
 
 def axe_violations(page) -> list[dict]:
@@ -151,3 +156,29 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("heading", level=1, name="Einreichungen")).to_be_visible()
+
+
+def expected_payload(app, slug: str, data: dict) -> dict:
+    """What the API would store for the same data: the browser entered every value."""
+    with app.test_request_context():
+        form, errors = validated_form(get_instrument(slug), data)
+        assert not errors, errors
+        return blank_is_none(to_payload(form))
+
+
+def stored_payload(app, page) -> dict:
+    token = page.url.rsplit("/", 1)[1]
+    with app.app_context():
+        return blank_is_none(Submission.query.filter_by(token=token).one().payload)
+
+
+def blank_is_none(value):
+    """A browser sends an empty field as "" (the API: left out, None), and ticked boxes
+    in the form's order (the API: in the order given)."""
+    if isinstance(value, dict):
+        return {k: blank_is_none(v) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return sorted(value)
+    if isinstance(value, list):
+        return [blank_is_none(v) for v in value]
+    return None if value == "" else value

@@ -1,4 +1,5 @@
-"""Account management for admins: create, deactivate, reactivate, reset a password."""
+"""Account management for admins: create, deactivate, reactivate, reset a password, end
+all sessions of an account."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from toolbox.accounts.models import User
 from toolbox.accounts.service import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     AccountError,
+    WeakPassword,
+    check_password_rules,
     create_user,
     deactivate,
+    end_all_sessions,
     reactivate,
     set_password,
 )
@@ -26,7 +30,23 @@ from toolbox.core.i18n import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/dashboard/konten")
 
-_PASSWORD_HINT = _l("Mindestens %(count)s Zeichen.", count=MIN_PASSWORD_LENGTH)
+_PASSWORD_HINT = _l(
+    "Mindestens %(count)s Zeichen, nicht leicht zu erraten: am besten mehrere zufällige Wörter.",
+    count=MIN_PASSWORD_LENGTH,
+)
+
+
+def not_guessable(form, field):
+    """The service's rule (toolbox.accounts.service), in the UI language; the account's
+    address (`form.account_email` or the form's email field) must not make it up."""
+    if not field.data or not MIN_PASSWORD_LENGTH <= len(field.data) <= MAX_PASSWORD_LENGTH:
+        return  # the length has its own message
+    email = getattr(form, "account_email", None) or getattr(form, "email", None)
+    address = email if isinstance(email, str) else getattr(email, "data", None)
+    try:
+        check_password_rules(field.data, ((address or "").strip().lower(),))
+    except WeakPassword as exc:
+        raise ValidationError(" ".join(_(part) for part in exc.parts)) from None
 
 
 def _password_fields():
@@ -43,6 +63,7 @@ def _password_fields():
                     count=MIN_PASSWORD_LENGTH,
                 ),
             ),
+            not_guessable,
         ],
     )
     confirm = PasswordField(
@@ -54,6 +75,7 @@ def _password_fields():
 
 class PasswordForm(FlaskForm):
     password, confirm = _password_fields()
+    account_email: str | None = None  # whose password: checked against it
 
 
 class AccountForm(FlaskForm):
@@ -91,7 +113,7 @@ def accounts():
     return render_template("dashboard/accounts.html", form=form, users=users), status
 
 
-@bp.post("/<int:user_id>/deaktivieren")
+@bp.post("/<id:user_id>/deaktivieren")
 @admin_required
 def deactivate_account(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -103,7 +125,7 @@ def deactivate_account(user_id: int):
     return _back()
 
 
-@bp.post("/<int:user_id>/aktivieren")
+@bp.post("/<id:user_id>/aktivieren")
 @admin_required
 def reactivate_account(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -112,15 +134,31 @@ def reactivate_account(user_id: int):
     return _back()
 
 
-@bp.route("/<int:user_id>/passwort", methods=["GET", "POST"])
+@bp.post("/<id:user_id>/sitzungen-beenden")
+@admin_required
+def end_sessions(user_id: int):
+    """Every device logged in to the account is logged out (e.g. a lost laptop); the
+    admin's own current session stays."""
+    user = db.get_or_404(User, user_id)
+    end_all_sessions(user)
+    if user.id == current_user.id:
+        login_user(SessionUser(user))
+        flash(_("Ihre anderen Sitzungen sind beendet."), "success")
+    else:
+        flash(_("Alle Sitzungen von %(email)s sind beendet.", email=user.email), "success")
+    return _back()
+
+
+@bp.route("/<id:user_id>/passwort", methods=["GET", "POST"])
 @admin_required
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordForm()
+    form.account_email = user.email
     if form.validate_on_submit():
         set_password(user, form.password.data)
         if user.id == current_user.id:
-            login_user(SessionUser(user))  # sessions are bound to the password: keep this one
+            login_user(SessionUser(user))  # a new password ends all sessions: keep this one
         flash(_("Das Passwort von %(email)s wurde geändert.", email=user.email), "success")
         return _back()
     status = 422 if form.is_submitted() else 200

@@ -23,3 +23,5 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Carried by every session of the account; raising it ends them all (accounts.service).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")

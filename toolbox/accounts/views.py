@@ -1,9 +1,12 @@
 """Logging in and out of the dashboard.
 
-A session belongs to one account and one password: the session id carries a fingerprint of
-the password hash, so resetting a password or deactivating an account ends its sessions
-with the next request. Sessions end after `PERMANENT_SESSION_LIFETIME` without activity;
-the dashboard's background polling does not count as activity (see `not_activity`).
+A session belongs to one account, one password and one session version: the session id
+carries the account's session version (a number on its row) and a fingerprint of the
+password hash, both checked on every request. Logging out, a new password, deactivating
+the account and an admin's "Alle Sitzungen beenden" raise the version, so every session
+of the account, also a copied cookie, ends with its next request. Sessions end after
+`PERMANENT_SESSION_LIFETIME` without activity; the dashboard's background polling does not
+count as activity (see `not_activity`).
 """
 
 from __future__ import annotations
@@ -34,11 +37,13 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from toolbox.accounts.models import User
-from toolbox.accounts.service import MAX_PASSWORD_LENGTH, authenticate
+from toolbox.accounts.service import MAX_PASSWORD_LENGTH, authenticate, end_all_sessions
 from toolbox.core.extensions import csrf, db, limiter, login_manager
+from toolbox.core.urls import parse_id
 
 bp = Blueprint("auth", __name__)
 
+MAX_NEXT_CHARS = 2000
 LOGIN_FAILED = _l("E-Mail-Adresse oder Passwort ist falsch, oder das Konto ist nicht aktiv.")
 
 
@@ -53,18 +58,21 @@ class SessionUser(UserMixin):
         self.id = user.id
         self.email = user.email
         self.is_admin = user.is_admin
-        self._session_id = f"{user.id}:{_fingerprint(user.password_hash)}"
+        self._session_id = f"{user.id}:{user.session_version}:{_fingerprint(user.password_hash)}"
 
     def get_id(self) -> str:
         return self._session_id
 
 
 def load_user(session_id: str) -> SessionUser | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
+    """The account of a session, on every request; None (logged out) if the account is
+    gone or inactive, or its session version or password changed since the login."""
+    user_id, version, fingerprint = (session_id.split(":", 2) + ["", ""])[:3]
+    user_id = parse_id(user_id)
+    if user_id is None or not (version.isascii() and version.isdigit() and len(version) < 20):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or int(version) != user.session_version:
         return None
     if not hmac.compare_digest(fingerprint, _fingerprint(user.password_hash)):
         return None
@@ -145,10 +153,20 @@ def _login_failed(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site: `next` must not send anyone elsewhere after logging in."""
-    if target and target.startswith("/") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
+    """Only paths on this site: `next` must not send anyone elsewhere after logging in,
+    nor put a line break (a forged header) or other control character into `Location`."""
+    if (
+        target
+        and target.startswith("/")
+        and "\\" not in target
+        and len(target) <= MAX_NEXT_CHARS
+        and not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in target)
+    ):
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # e.g. "//[" (an unclosed IPv6 host)
+            parts = None
+        if parts is not None and not parts.scheme and not parts.netloc:
             return target
     return url_for("dashboard.index")
 
@@ -188,6 +206,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            end_all_sessions(user)  # a copy of this session's cookie ends too
     logout_user()
     session.clear()
     flash(_("Sie sind abgemeldet."), "info")

@@ -3,14 +3,22 @@ export, and the payload that renders the whole directory as a document.
 
 CSV files use the German column names below, `;` as separator and UTF-8 (with BOM, so
 spreadsheet programs open umlauts correctly); imports also accept `,` and Windows-1252
-(what Excel writes for "CSV (Trennzeichen-getrennt)"). An entry that is already in the
-directory, identical in every column, is not added twice.
+(what Excel writes for "CSV (Trennzeichen-getrennt)"), with any line ending (`\r\n`, `\n`,
+`\r`). An entry that is already in the directory, identical in every column, is not added
+twice.
+
+Cells are written so that spreadsheet programs never run them as formulas (OWASP's rule
+against CSV injection): a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+gets a leading `'`. Import removes exactly that apostrophe again, so export → import gives
+back every value as it was (a value that itself starts with apostrophes before such a
+character gets one more on export).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_
@@ -19,6 +27,7 @@ from toolbox.contacts.models import Contact
 from toolbox.core.extensions import db
 from toolbox.instruments.ansprechpersonen import INSTRUMENT, TYPEN
 from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.jobs.queue import BUILD_DIRECTORY, enqueue
 
 COLUMNS = (
     ("organisation", "Organisation"),
@@ -31,6 +40,21 @@ COLUMNS = (
 )
 TYP_LABELS = dict(TYPEN)
 TYP_CODES = {label.lower(): code for code, label in TYPEN} | {code: code for code, _ in TYPEN}
+
+
+# What a spreadsheet would read as the start of a formula, after any apostrophes.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise_cell(value: str) -> str:
+    """The cell as written to a CSV file: never a formula in a spreadsheet."""
+    return "'" + value if _FORMULA_START.match(value) else value
+
+
+def restore_cell(value: str) -> str:
+    """The value of a cell written by `neutralise_cell` (other cells are unchanged)."""
+    return value[1:] if _NEUTRALISED.match(value) else value
 
 
 class ContactImportError(ValueError):
@@ -74,6 +98,12 @@ def _values(entry: dict) -> dict[str, str]:
     return {name: entry.get(name) or "" for name, _ in COLUMNS}
 
 
+def directory_changed() -> None:
+    """After a commit that changed the directory: a worker renders its documents anew
+    (toolbox/contacts/directory.py); the web keeps serving the previous render."""
+    enqueue(BUILD_DIRECTORY, 0)
+
+
 def add_entries(entries: list[dict]) -> Added:
     """Add validated entries (payload rows of the instrument) to the session, skipping
     those identical to an entry already there or earlier in `entries`. The caller
@@ -97,12 +127,14 @@ def save_contact(contact: Contact | None, entry: dict) -> Contact:
         setattr(contact, name, value)
     db.session.add(contact)
     db.session.commit()
+    directory_changed()
     return contact
 
 
 def delete_contact(contact: Contact) -> None:
     db.session.delete(contact)
     db.session.commit()
+    directory_changed()
 
 
 def directory_payload(contacts: list[Contact]) -> dict:
@@ -117,7 +149,7 @@ def export_csv(contacts: list[Contact]) -> str:
     for contact in contacts:
         row = as_row(contact)
         row["typ"] = TYP_LABELS.get(row["typ"], row["typ"])
-        writer.writerow([row[name] for name, _ in COLUMNS])
+        writer.writerow([neutralise_cell(row[name]) for name, _ in COLUMNS])
     return "\ufeff" + out.getvalue()
 
 
@@ -135,23 +167,43 @@ def decode_csv(data: bytes) -> str:
         ) from None
 
 
+def _records(text: str, delimiter: str):
+    """The cells of each record with the line it starts on. Any line ending, also a bare
+    CR inside a field; a broken file is a ContactImportError, never a crash."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    try:
+        for values in reader:
+            yield line, values
+            line = reader.line_num + 1
+    except csv.Error:  # e.g. a field longer than csv.field_size_limit()
+        raise ContactImportError(
+            [f'Zeile {line}: Die Zeile lässt sich nicht lesen (zu lang oder falsch gesetzte „"“).']
+        ) from None
+
+
 def parse_csv(text: str) -> list[dict]:
-    """Rows as dicts keyed by field name; raises ContactImportError for a wrong header."""
+    """Rows as dicts keyed by field name; raises ContactImportError for a wrong header or
+    a file that cannot be read as CSV."""
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    first = re.split(r"[\r\n]", text, maxsplit=1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    records = _records(text, delimiter)
+    header = [h.strip() for h in next(records, (1, []))[1]]
     by_label = {label.lower(): name for name, label in COLUMNS}
     names = [by_label.get(h.lower()) for h in header]
     missing = [label for name, label in COLUMNS[:2] if name not in names]
     if missing:
         raise ContactImportError([f"Zeile 1: Spalte fehlt: {', '.join(missing)}"])
     rows = []
-    for values in reader:
+    for _, values in records:
         if not any(v.strip() for v in values):
             continue
-        row = {name: value.strip() for name, value in zip(names, values, strict=False) if name}
+        row = {
+            name: restore_cell(value.strip())
+            for name, value in zip(names, values, strict=False)
+            if name
+        }
         row["typ"] = TYP_CODES.get(row.get("typ", "").lower(), row.get("typ", ""))
         rows.append(row)
     return rows
@@ -170,6 +222,7 @@ def import_csv(text: str, replace: bool = False) -> Added:
         Contact.query.delete()
     result = add_entries(to_payload(form)["eintraege"])
     db.session.commit()
+    directory_changed()
     return result
 
 
@@ -181,6 +234,7 @@ def adopt_suggestion(payload: dict) -> Added:
         raise ContactImportError(_line_errors(errors, row="Eintrag", first=1))
     result = add_entries(to_payload(form)["eintraege"])
     db.session.commit()
+    directory_changed()
     return result
 
 

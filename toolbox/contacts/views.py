@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from toolbox.contacts.service import TYP_LABELS, directory_payload, search
-from toolbox.documents.render import get_renderer
+from toolbox.contacts.directory import FORMATS, is_current, latest, request_rebuild
+from toolbox.contacts.service import TYP_LABELS, search
+from toolbox.core.extensions import limiter
+from toolbox.documents.formatting import document_filename
+from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.ansprechpersonen import INSTRUMENT
 
 bp = Blueprint("contacts", __name__)
+
+# Seconds until asking again while the first render of the directory is being built.
+RETRY_AFTER = 10
 
 
 def search_query() -> str:
@@ -24,14 +30,34 @@ def directory():
     )
 
 
+def directory_limit() -> str:
+    return current_app.config["TOOLBOX_DIRECTORY_RATE_LIMIT"]
+
+
 @bp.get("/ansprechpersonen/verzeichnis.<fmt>")
+@limiter.limit(directory_limit)
 def download(fmt: str):
-    if fmt not in ("pdf", "docx"):
+    """The pre-rendered directory (a worker renders it, never this request): the newest
+    cached render, also while a newer one is being built; 503 until the first exists."""
+    if fmt not in FORMATS:
         abort(404)
-    renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    documents = renderer.render(INSTRUMENT, directory_payload(search()))
-    document = next(d for d in documents if d.format == fmt)
-    response = Response(document.content, mimetype=document.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
-    response.headers["Cache-Control"] = "no-store"
+    row = latest(fmt)
+    if not is_current(row):
+        request_rebuild()
+    if row is None:
+        response = Response(
+            render_template("directory_pending.html"), status=503, mimetype="text/html"
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    etag = row.cache_key
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(row.content, mimetype=MEDIA_TYPES[fmt])
+        filename = document_filename(row.created_at.date(), INSTRUMENT.document_title, "", fmt)
+        response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
     return response

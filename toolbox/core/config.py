@@ -7,11 +7,14 @@ installed. PostgreSQL and Redis are used when their URLs are given.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from toolbox.core.files import private_dir, write_private
 from toolbox.core.ratelimits import sqlite_storage_url
 
 # The document templates that ship inside the package (toolbox/documents/templates/{docx,html});
@@ -19,18 +22,71 @@ from toolbox.core.ratelimits import sqlite_storage_url
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "documents" / "templates"
 
 
+class ConfigError(RuntimeError):
+    """A setting the product cannot run with; the message says what to set."""
+
+
 def _secret_key(data_dir: Path, production: bool) -> str:
     key = os.environ.get("TOOLBOX_SECRET_KEY")
     if key:
         return key
     if production:
-        raise RuntimeError("TOOLBOX_SECRET_KEY muss in Produktion gesetzt sein.")
+        raise ConfigError("TOOLBOX_SECRET_KEY muss in Produktion gesetzt sein.")
     # Development: generate once and keep it, so sessions survive restarts.
     path = data_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(48).encode())
     return path.read_text().strip()
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the public address of a production installation (links in
+    emails, the participants' link and its QR code), or None."""
+    if not url:
+        return (
+            "TOOLBOX_BASE_URL muss in Produktion gesetzt sein: die öffentliche Adresse, "
+            "unter der Teilnehmende und Empfänger von E-Mails den Dienst erreichen, "
+            "z. B. https://toolbox.example.org."
+        )
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return (
+            f"TOOLBOX_BASE_URL={url!r} passt nicht zur Produktion: erwartet wird eine "
+            "https-Adresse wie https://toolbox.example.org (Anmelde-Cookies werden in "
+            "Produktion nur über https gesendet)."
+        )
+    if parts.query or parts.fragment:
+        return f"TOOLBOX_BASE_URL={url!r}: bitte ohne ? und # angeben."
+    host = parts.hostname
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        return (
+            f"TOOLBOX_BASE_URL={url!r} zeigt auf diesen Rechner ({host}); Links in E-Mails "
+            "und der QR-Code für Teilnehmende gingen ins Leere. Bitte die öffentliche "
+            "Adresse eintragen."
+        )
+    return None
+
+
+def _base_url(env, production: bool) -> str:
+    url = env.get("TOOLBOX_BASE_URL", "").strip()
+    if production:
+        problem = base_url_problem(url)
+        if problem:
+            raise ConfigError(problem)
+        return url
+    if url:
+        return url
+    # Development: the port the web server listens on (gunicorn.conf.py binds PORT;
+    # `make run` passes TOOLBOX_BASE_URL to web and worker alike, since honcho gives
+    # every process its own PORT).
+    port = env.get("PORT", "").strip() or "5000"
+    if not port.isdigit():
+        raise ConfigError(f"PORT: eine Portnummer erwartet, nicht {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def database_url(url: str) -> str:
@@ -47,12 +103,10 @@ def from_environment() -> dict:
     mode = env.get("TOOLBOX_ENV", "development")
     if mode not in ("development", "production"):
         # A typo must not quietly run production with development settings.
-        raise RuntimeError(
-            f"TOOLBOX_ENV: „production“ oder „development“ erwartet, nicht {mode!r}."
-        )
+        raise ConfigError(f"TOOLBOX_ENV: „production“ oder „development“ erwartet, nicht {mode!r}.")
     production = mode == "production"
     data_dir = Path(env.get("TOOLBOX_DATA_DIR", "var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     broker_url = env.get("TOOLBOX_BROKER_URL", f"sqla+sqlite:///{data_dir / 'broker.sqlite'}")
     return {
         "TOOLBOX_ENV": "production" if production else "development",
@@ -69,7 +123,8 @@ def from_environment() -> dict:
         # Seconds; 0: the safe default (toolbox.jobs). Tests set a short one to provoke
         # duplicate deliveries.
         "TOOLBOX_BROKER_VISIBILITY_TIMEOUT": int(env.get("TOOLBOX_BROKER_VISIBILITY_TIMEOUT", "0")),
-        "TOOLBOX_BASE_URL": env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:5000"),
+        # Public address for links in emails, the participants' link and its QR code.
+        "TOOLBOX_BASE_URL": _base_url(env, production),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(DEFAULT_TEMPLATES_DIR)),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
         # Seconds between two runs of the sweeper (celery beat); tests run it more often.
@@ -112,6 +167,7 @@ def from_environment() -> dict:
         ),
         # Per client address (behind a proxy see TOOLBOX_PROXIES): a workshop room behind
         # one address shares it, hence generous.
+        "TOOLBOX_DIRECTORY_RATE_LIMIT": env.get("TOOLBOX_DIRECTORY_RATE_LIMIT", "30 per minute"),
         "TOOLBOX_SUBMIT_RATE_LIMIT": env.get("TOOLBOX_SUBMIT_RATE_LIMIT", "30 per minute"),
         # The live preview asks after every pause in typing: a room of typists needs more.
         "TOOLBOX_PREVIEW_RATE_LIMIT": env.get("TOOLBOX_PREVIEW_RATE_LIMIT", "600 per minute"),

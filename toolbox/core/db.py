@@ -1,4 +1,4 @@
-"""Helpers for database rows of every area: timestamps and tokens."""
+"""Helpers for database rows of every area: timestamps, tokens, the range of ids."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+# Row ids are 64-bit signed integers in SQLite and PostgreSQL (BIGINT); a larger number in
+# a query overflows the driver instead of finding nothing.
+MAX_ID = 2**63 - 1
 
 
 def utcnow() -> datetime:

@@ -3,8 +3,11 @@
 The language comes from `?lang=` (remembered in a cookie), else the cookie, else the
 browser's Accept-Language. Message ids are the German texts, so German needs no catalogue
 and anything without a request (worker, CLI) stays German. Documents and emails are always
-German; instrument titles, field labels and help texts are German in both languages (and
-marked `lang="de"` in the English UI, see `lang_de`).
+German. The instruments' form texts (titles, descriptions, labels, help texts, choices,
+rule messages) are declared in German and translated where the form shows them (`ui`,
+and toolbox/instruments/forms.py); their message ids are extracted from the declarations
+by `toolbox.instruments.messages`. Documents never pass through the catalogue, so they
+stay German whatever the UI language.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
@@ -70,10 +73,31 @@ def language_links() -> list[tuple[str, str, str]]:
     return links
 
 
+PART_SEPARATOR = " – "
+
+
+def ui(text):
+    """A German text declared outside the templates (an instrument's title, label, help
+    text or choice) in the UI language; empty stays empty (gettext("") is the header)."""
+    if not text or isinstance(text, LazyString):
+        return text
+    translated_text = _(text)
+    if translated_text == text and PART_SEPARATOR in text:  # built from parts (FORM_TEXTS)
+        return PART_SEPARATOR.join(_(part) for part in text.split(PART_SEPARATOR))
+    return translated_text
+
+
+def _in_catalogue(text: str) -> bool:
+    """Translated to the same word ("Name", "Website") is translated too."""
+    return text in getattr(get_translations(), "_catalog", {})
+
+
 def lang_de(text: object = None) -> Markup:
-    """` lang="de"` on elements showing German instrument text inside an English page.
-    With `text`: nothing if that text is itself translated (a lazy message)."""
+    """` lang="de"` on elements showing German text inside an English page. With `text`:
+    nothing if that text is translated (a lazy message, or one the catalogue knows)."""
     if current_language() == "de" or isinstance(text, LazyString):
+        return Markup("")
+    if isinstance(text, str) and text and (ui(text) != text or _in_catalogue(text)):
         return Markup("")
     return Markup(' lang="de"')
 
@@ -117,7 +141,7 @@ def init_i18n(app: Flask) -> None:
 
     # Globals, not a context processor: imported macros (_fields.html) need them too.
     app.jinja_env.globals.update(
-        language_links=language_links, lang_de=lang_de, js_messages=js_messages
+        language_links=language_links, lang_de=lang_de, js_messages=js_messages, ui=ui
     )
 
     @app.context_processor

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -18,8 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+from toolbox.core.files import private_dir, write_private
+
 DEFAULT_FROM = "Kooperations-Werkzeugkasten <noreply@localhost>"
 SMTP_TIMEOUT = 10
+OUTBOX_KEY_SEPARATOR = "--"
 
 
 class MailError(Exception):
@@ -58,10 +62,17 @@ class SmtpSettings:
         )
 
 
+def one_line(text: str) -> str:
+    """A header value from typed text (a workshop title): one line, whatever was typed —
+    line breaks (CR, LF, U+2028 …) become spaces, other control characters go."""
+    words = "".join(c if c.isspace() or unicodedata.category(c) != "Cc" else "" for c in text)
+    return " ".join(words.split())
+
+
 def new_message(subject: str, sender: str, recipient: str, message_id: str) -> EmailMessage:
     """A message with the headers every email of the toolbox carries."""
     msg = EmailMessage()
-    msg["Subject"] = " ".join(subject.split())  # a header is one line, whatever was typed
+    msg["Subject"] = one_line(subject)
     msg["From"] = sender
     msg["To"] = recipient
     msg["Message-ID"] = message_id
@@ -70,13 +81,14 @@ def new_message(subject: str, sender: str, recipient: str, message_id: str) -> E
     return msg
 
 
-def send(msg: EmailMessage) -> str:
+def send(msg: EmailMessage, outbox_key: str | None = None) -> str:
     """Deliver by SMTP if TOOLBOX_SMTP_URL is set, else into the outbox folder; returns
-    "smtp" or "outbox". Raises MailError."""
+    "smtp" or "outbox". Raises MailError. `outbox_key` (not secret, e.g. "submission-7")
+    goes into the outbox file's name so the file can be deleted with what it belongs to."""
     config = current_app.config
     smtp_url = config.get("TOOLBOX_SMTP_URL")
     if not smtp_url:
-        write_outbox(msg, config["TOOLBOX_OUTBOX_DIR"])
+        write_outbox(msg, config["TOOLBOX_OUTBOX_DIR"], outbox_key)
         return "outbox"
     send_smtp(msg, SmtpSettings.from_url(smtp_url))
     return "smtp"
@@ -120,15 +132,28 @@ def _by_code(code: int, reply: bytes | str) -> MailError:
     return TransientMailError(message) if 400 <= code < 500 else PermanentMailError(message)
 
 
-def write_outbox(msg: EmailMessage, outbox: Path) -> Path:
-    """Without SMTP configured, the message is written as a real .eml file instead."""
-    outbox.mkdir(parents=True, exist_ok=True)
+def write_outbox(msg: EmailMessage, outbox: Path, key: str | None = None) -> Path:
+    """Without SMTP configured, the message is written as a real .eml file instead
+    (owner-only: it holds personal data)."""
+    private_dir(Path(outbox))
     name = msg["Message-ID"].strip("<>").split("@")[0]
-    path = outbox / f"{name}.eml"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(msg.as_bytes(policy=policy.SMTP))  # CRLF, as on the wire
-    tmp.replace(path)
+    if key:
+        name = f"{key}{OUTBOX_KEY_SEPARATOR}{name}"
+    path = Path(outbox) / f"{name}.eml"
+    write_private(path, msg.as_bytes(policy=policy.SMTP))  # CRLF, as on the wire
     return path
+
+
+def delete_outbox(outbox: Path, key: str) -> int:
+    """Delete the outbox files written with `key`; returns how many."""
+    outbox = Path(outbox)
+    if not outbox.is_dir():
+        return 0
+    count = 0
+    for path in outbox.glob(f"{key}{OUTBOX_KEY_SEPARATOR}*.eml"):
+        path.unlink(missing_ok=True)
+        count += 1
+    return count
 
 
 def sender_address(configured: str | None) -> str:

@@ -30,3 +30,11 @@ def local_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y, %H:%M") -> str:
     if value is None:
         return ""
     return to_local(value).strftime(fmt)
+
+
+def html_datetime(value: dt.datetime) -> str:
+    """Stored naive UTC → a valid HTML global date and time string for `<time datetime>`:
+    at most three fractional digits (HTML allows no more), "Z" for UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="milliseconds") + "Z"

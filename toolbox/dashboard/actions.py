@@ -22,7 +22,7 @@ def _back(submission_id: int):
     return redirect(url_for("dashboard.detail", submission_id=submission_id), code=303)
 
 
-@bp.post("/<int:submission_id>/wiederholen")
+@bp.post("/<id:submission_id>/wiederholen")
 @login_required
 def retry(submission_id: int):
     submission = submission_or_404(submission_id)
@@ -33,7 +33,7 @@ def retry(submission_id: int):
     return _back(submission_id)
 
 
-@bp.post("/<int:submission_id>/email")
+@bp.post("/<id:submission_id>/email")
 @login_required
 def resend(submission_id: int):
     submission = submission_or_404(submission_id)
@@ -50,7 +50,7 @@ def resend(submission_id: int):
     return _back(submission_id)
 
 
-@bp.route("/<int:submission_id>/loeschen", methods=["GET", "POST"])
+@bp.route("/<id:submission_id>/loeschen", methods=["GET", "POST"])
 @login_required
 def delete(submission_id: int):
     submission = submission_or_404(submission_id)

@@ -82,7 +82,7 @@ def create():
     return _edit_page(form, None)
 
 
-@bp.route("/<int:contact_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/<id:contact_id>/bearbeiten", methods=["GET", "POST"])
 @csrf.exempt
 @login_required
 def edit(contact_id: int):
@@ -98,7 +98,7 @@ def edit(contact_id: int):
     return _edit_page(form, contact)
 
 
-@bp.route("/<int:contact_id>/loeschen", methods=["GET", "POST"])
+@bp.route("/<id:contact_id>/loeschen", methods=["GET", "POST"])
 @login_required
 def delete(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
@@ -147,7 +147,7 @@ def upload():
     ), status
 
 
-@bp.post("/aus-einreichung/<int:submission_id>")
+@bp.post("/aus-einreichung/<id:submission_id>")
 @login_required
 def adopt(submission_id: int):
     submission = submission_or_404(submission_id)

@@ -75,10 +75,10 @@ def _row(f: Field, value) -> DataRow:
         # Stored data the instrument cannot read (e.g. from an older version): show it
         # as stored, so people can see why rendering failed.
         return DataRow(f.label, text=json.dumps(value, ensure_ascii=False), unreadable=True)
-    if f.type == "list":
+    if f.kind.is_list:
         rows = tuple(tuple((s.label, _text(row.get(s.name))) for s in f.fields) for row in shown)
         return DataRow(f.label, rows=rows, row_label=f.row_label or "Zeile")
-    if f.type == "multichoice":
+    if f.kind.shape == "items":
         return DataRow(f.label, items=tuple(shown))
     return DataRow(f.label, text=_text(shown))
 

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from toolbox.core.states import EmailState, JobState
 from toolbox.core.time import to_utc
+from toolbox.core.urls import parse_id
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.submissions.models import Job, Submission
 from toolbox.workshops.models import Workshop
@@ -64,8 +65,7 @@ class Filters:
         f.state = args.get("state", "") if args.get("state") in JOB_STATES else ""
         f.email = args.get("email", "") if args.get("email") in EMAIL_STATES else ""
         f.q = args.get("q", "").strip()[:MAX_QUERY_CHARS]
-        workshop = args.get("workshop", "")
-        f.workshop = int(workshop) if workshop.isdigit() and len(workshop) < 10 else None
+        f.workshop = parse_id(args.get("workshop"))
         for name, label in (("from", _("Von")), ("to", _("Bis"))):
             raw = args.get(name, "").strip()
             value = _date(raw) if raw else None

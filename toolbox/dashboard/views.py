@@ -16,7 +16,8 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from toolbox.accounts.views import not_activity
 from toolbox.core.extensions import db
-from toolbox.core.time import local_time
+from toolbox.core.time import html_datetime, local_time
+from toolbox.core.urls import bounded_int, parse_id
 from toolbox.dashboard.display import data_rows, timeline
 from toolbox.dashboard.filters import (
     EMAIL_STATES,
@@ -31,6 +32,8 @@ from toolbox.submissions.views import STATE_LABELS
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 PER_PAGE = 25
+# Far beyond any listing; keeps the SQL offset a number the database takes.
+MAX_PAGE = 10**9
 MAX_POLLED_IDS = 100
 EMAIL_LABELS = {
     "none": _l("keine"),
@@ -58,6 +61,11 @@ def seconds(value: float | None) -> str:
         return f"{value:.1f} s".replace(".", ",")
     minutes, rest = divmod(round(value), 60)
     return f"{minutes} min {rest} s"
+
+
+@bp.app_template_filter("html_datetime")
+def html_datetime_filter(value: dt.datetime) -> str:
+    return html_datetime(value)
 
 
 @bp.app_template_filter("local_time")
@@ -147,7 +155,13 @@ def row_status(submission: Submission) -> dict:
 @login_required
 def index():
     filters = Filters.from_args(request.args)
-    page = db.paginate(_listing(filters), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        _listing(filters),
+        page=bounded_int(request.args.get("page"), 1, MAX_PAGE),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "dashboard/index.html",
         page=page,
@@ -170,10 +184,11 @@ def status():
     if not current_user.is_authenticated:
         return jsonify({"error": "Bitte melden Sie sich an."}), 401
     filters = Filters.from_args(request.args)
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()]
+    raw_ids = request.args.get("ids", "").split(",", MAX_POLLED_IDS)[:MAX_POLLED_IDS]
+    ids = [i for i in map(parse_id, raw_ids) if i is not None]
     submissions = db.session.scalars(
         select(Submission)
-        .where(Submission.id.in_(ids[:MAX_POLLED_IDS]), visible_to(current_user))
+        .where(Submission.id.in_(ids), visible_to(current_user))
         .options(
             joinedload(Submission.job),
             defer(Submission.payload_json),
@@ -191,7 +206,7 @@ def status():
     return response
 
 
-@bp.get("/einreichungen/<int:submission_id>")
+@bp.get("/einreichungen/<id:submission_id>")
 @login_required
 def detail(submission_id: int):
     submission = submission_or_404(submission_id, with_details=True)

@@ -18,24 +18,13 @@ from toolbox.instruments.base import Field, Instrument
 from toolbox.instruments.values import display_context
 
 # Values every template may use besides the instrument's own (see values.display_context).
-COMMON = {"raw", "document_title", "generated", "short_name", "ersetzt"}
+COMMON = {"raw", "document_title", "generated", "short_name", "fill_in", "ersetzt"}
 # Names docxtpl itself puts into the template context.
 DOCXTPL_NAMES = {"range", "loop"}
 
 
 def sample_value(f: Field):
-    if f.type == "list":
-        row = {s.name: sample_value(s) for s in f.fields}
-        return [row] * max(f.min_entries, 1)
-    return {
-        "date": "2027-01-01",
-        "time": "10:00",
-        "integer": int(f.min_value or 1),
-        "decimal": "1.00",
-        "choice": f.choices[0][0] if f.choices else None,
-        "multichoice": [f.choices[0][0]] if f.choices else [],
-        "boolean": True,
-    }.get(f.type, "x")
+    return f.kind.sample(f)
 
 
 def provided_names(instrument: Instrument) -> set[str]:

@@ -60,26 +60,23 @@ def with_blanks(instrument: Instrument, ctx: dict) -> dict:
     out = dict(ctx)
     for f in instrument.fields:
         value = ctx.get(f.name)
-        if f.type == "list":
+        if f.kind.is_list:
             rows = [{k: _blank_if_empty(v) for k, v in row.items()} for row in value or []]
             wanted = max(f.min_entries, 1 if f.required else 0)
             rows += [
                 {s.name: _blank_row_value(s) for s in f.fields} for _ in range(wanted - len(rows))
             ]
             out[f.name] = rows
-        elif f.type == "multichoice":
+        elif f.kind.shape == "items":
             out[f.name] = value or ([Blank()] if f.required else [])
-        elif f.type != "boolean":
+        elif f.kind.shape == "text":
             out[f.name] = _blank_if_empty(value)
     return out
 
 
 def _blank_row_value(f):
-    if f.type == "boolean":
-        return False
-    if f.type == "multichoice":
-        return []
-    return Blank()
+    value = f.kind.blank_row_value(f)
+    return Blank() if value is None else value
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from toolbox.core.time import berlin_today
-from toolbox.documents.blank import blank_context, render_blank_docx
+from toolbox.documents.blank import as_text, blank_context, fill_in_context, render_blank_docx
 from toolbox.documents.docx import DOCX_MEDIA_TYPE, render_docx
 from toolbox.documents.formatting import document_filename, german_date
 from toolbox.documents.ics import ICS_MEDIA_TYPE, render_ics
@@ -83,16 +83,32 @@ class Renderer:
         return out
 
     def render_blank(self, instrument: Instrument, today: dt.date) -> list[RenderedDocument]:
-        ctx = blank_context(instrument, german_date(today))
-        return [
-            RenderedDocument(
-                fmt, document_filename(today, instrument.document_title, "Vorlage", fmt), content
+        """The form to fill in by hand: the document itself with lines where values go
+        (instruments with clauses), or a questionnaire from the declarations."""
+        if instrument.blank_document:
+            ctx = fill_in_context(instrument, today)
+            title = f"{instrument.document_title} – {ctx['short_name']}"
+            contents = (
+                (
+                    "docx",
+                    render_docx(self.docx_dir / f"{instrument.slug}.docx", as_text(ctx), title),
+                ),
+                ("pdf", self.pdf.render_pdf(f"{instrument.slug}.html", ctx)),
             )
-            for fmt, content in (
+        else:
+            ctx = blank_context(instrument, german_date(today))
+            contents = (
                 ("docx", render_blank_docx(ctx)),
                 ("pdf", self.pdf.render_pdf("_blank.html", ctx)),
             )
+        return [
+            RenderedDocument(fmt, blank_filename(instrument, today, fmt), content)
+            for fmt, content in contents
         ]
+
+
+def blank_filename(instrument: Instrument, day: dt.date, fmt: str) -> str:
+    return document_filename(day, instrument.document_title, "Vorlage", fmt)
 
 
 def warm_up(renderer: Renderer, instruments) -> None:

@@ -10,16 +10,20 @@ from toolbox.instruments.kooperationsvereinbarung import (
     LEISTUNGEN_SELBSTHILFE,
 )
 
+# Parts of labels built here ("Einrichtung – Beratung"): extracted for translation
+# (instruments/messages.py), the form translates each part (core/i18n.ui).
+FORM_TEXTS = ("Einrichtung", "Selbsthilfe", "Kontaktstelle")
+
 
 def _areas() -> tuple[tuple[str, str], ...]:
     """The agreement's contribution areas, labelled with the party that contributes them.
     Codes stay the agreement's, so an action can be traced back to its clause."""
     areas = tuple(
         (code, f"{party} – {label}")
-        for party, choices in (
-            ("Einrichtung", LEISTUNGEN_EINRICHTUNG),
-            ("Selbsthilfe", LEISTUNGEN_SELBSTHILFE),
-            ("Kontaktstelle", LEISTUNGEN_KONTAKTSTELLE),
+        for party, choices in zip(
+            FORM_TEXTS,
+            (LEISTUNGEN_EINRICHTUNG, LEISTUNGEN_SELBSTHILFE, LEISTUNGEN_KONTAKTSTELLE),
+            strict=True,
         )
         for code, label in choices
     )
@@ -146,5 +150,10 @@ INSTRUMENT = Instrument(
     document_title="Protokoll des Austauschtreffens",
     fields=FIELDS,
     rules=(check_dates,),
+    order=(("datum", "naechstes_treffen", True), ("datum", "massnahmen[].bis", False)),
+    rule_notes=(
+        "Eine geplante Maßnahme (`status` leer oder `geplant`) hat eine Frist `bis` "
+        "ab dem Tag des Treffens.",
+    ),
     short_name=short_name,
 )

@@ -11,26 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_TYPES = (
-    "text",
-    "textarea",
-    "date",
-    "time",
-    "integer",
-    "decimal",
-    "choice",
-    "multichoice",
-    "boolean",
-    "email",
-    "list",
+from toolbox.instruments.limits import (  # noqa: F401 (the limits, where fields are)
+    LIST_MAX_ROWS,
+    TEXT_MAX_CHARS,
+    TEXTAREA_MAX_CHARS,
+    TEXTAREA_MAX_LINES,
 )
+from toolbox.instruments.types import NON_BLANK, TYPES, FieldType  # noqa: F401 (for rules)
 
-# Limits for free text (issue: hostile input). A short text may still hold one very long
-# word (URLs, names in other scripts); long text is bounded by characters and lines.
-TEXT_MAX_CHARS = 5000
-TEXTAREA_MAX_CHARS = 20000
-TEXTAREA_MAX_LINES = 500
-LIST_MAX_ROWS = 50
+FIELD_TYPES = tuple(TYPES)
+
+# The plausible range of a date field unless it declares its own (issue 15: "ab 9.
+# Dezember 443" is a typo, not an agreement).
+DATE_MIN = dt.date(1990, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -45,6 +39,9 @@ class Field:
     min_value: float | None = None
     max_value: float | None = None
     range_message: str = ""
+    # Date fields: the plausible range (see DATE_MIN/DATE_MAX).
+    min_date: dt.date = DATE_MIN
+    max_date: dt.date = DATE_MAX
     unit: str = ""
     min_entries: int = 0
     max_entries: int = LIST_MAX_ROWS
@@ -57,8 +54,13 @@ class Field:
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
             raise ValueError(f"Feld {self.name}: unbekannter Typ {self.type!r}")
-        if (self.type == "list") != bool(self.fields):
+        if self.kind.is_list != bool(self.fields):
             raise ValueError(f"Feld {self.name}: nur Listen haben Zeilenfelder")
+
+    @property
+    def kind(self) -> FieldType:
+        """The type object: what this field's type means for form, API and documents."""
+        return TYPES[self.type]
 
     def choice_label(self, value: str) -> str:
         return dict(self.choices).get(value, value)
@@ -79,7 +81,7 @@ class Field:
             out["min"] = self.min_value
         if self.max_value is not None:
             out["max"] = self.max_value
-        if self.type == "list":
+        if self.kind.is_list:
             out["min_entries"] = self.min_entries
             out["max_entries"] = self.max_entries
             out["fields"] = [f.describe() for f in self.fields]
@@ -103,6 +105,19 @@ class CalendarEvent:
     status: str = "CONFIRMED"
 
 
+class Message(str):
+    """A rule message with run-time values: reads as the German text, and keeps its
+    message id and values so the form can show it in the UI language."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params) -> Message:
+        obj = super().__new__(cls, msgid % params if params else msgid)
+        obj.msgid, obj.params = msgid, params
+        return obj
+
+
 # A cross-field rule gets the cleaned payload and returns {field name: [messages]}.
 Rule = Callable[[dict], dict[str, list[str]]]
 
@@ -123,11 +138,24 @@ class Instrument:
     calendar: Callable[[dict], list[CalendarEvent]] | None = None
     # Signed documents get signature lines, also on the blank form.
     signed: bool = False
+    # The document is a text with clauses (an agreement): its blank form is that text
+    # with lines to fill in, not a questionnaire (see documents/blank.py).
+    blank_document: bool = False
     # Shared values found elsewhere than in a `shares` field (e.g. the group's name in
     # the agreement's list of parties): payload → {concept: value}.
     exports: Callable[[dict], dict[str, str]] | None = None
     # The reverse, for values that land in list rows: {concept: value} → form data.
     imports: Callable[[dict[str, str]], dict[str, str]] | None = None
+    # The cross-field rules as the API description states them: JSON Schema where it can
+    # say them (if/then, dependentRequired, ...), the rest in words. Field pairs that must
+    # be in order are declared as (earlier, later, strictly_later[, enough_days]), where
+    # enough_days is a gap that satisfies every other rule on the pair; rows of a list as
+    # "<list>[].<field>".
+    rule_schemas: tuple[dict, ...] = field(default=(), hash=False, compare=False)
+    rule_notes: tuple[str, ...] = ()
+    order: tuple[tuple, ...] = ()
+    # (integer year field, date field): the date lies in that year.
+    in_year: tuple[tuple[str, str], ...] = ()
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -146,6 +174,24 @@ class Instrument:
             "description": self.description,
             "fields": [f.describe() for f in self.fields],
         }
+
+
+def required_if(name: str, value, then: str, then_schema: dict | None = None) -> dict:
+    """JSON Schema of "when `name` is `value` (a list: one of them; a dict: a schema),
+    `then` must be given" (with `then_schema`, e.g. NON_BLANK for text)."""
+    if isinstance(value, dict):
+        condition = value
+    elif isinstance(value, list):
+        condition = {"enum": value}
+    else:
+        condition = {"const": value}
+    rule: dict[str, Any] = {
+        "if": {"required": [name], "properties": {name: condition}},
+        "then": {"required": [then]},
+    }
+    if then_schema:
+        rule["then"]["properties"] = {then: then_schema}
+    return rule
 
 
 def parse_date(value: str | None) -> dt.date | None:

@@ -7,7 +7,7 @@ marked "noch zu klären", because clarifying it is part of the counselling.
 
 from __future__ import annotations
 
-from toolbox.instruments.base import Field, Instrument, parse_date
+from toolbox.instruments.base import NON_BLANK, Field, Instrument, parse_date, required_if
 
 ARTEN = (
     ("klinik", "Klinik"),
@@ -172,6 +172,9 @@ INSTRUMENT = Instrument(
     document_title="Beratungsvereinbarung",
     fields=FIELDS,
     rules=(check_dates, check_room),
+    order=(("dauer_von", "dauer_bis", False),),
+    rule_schemas=(required_if("raum", True, "raum_details", NON_BLANK),),
     short_name=short_name,
     signed=True,
+    blank_document=True,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from toolbox.instruments.base import Field, Instrument
+from toolbox.instruments.base import Instrument
 
 
 def drop_empty_rows(instrument: Instrument, formdata: MultiDict) -> MultiDict:
@@ -16,7 +16,7 @@ def drop_empty_rows(instrument: Instrument, formdata: MultiDict) -> MultiDict:
     (``termine-1-datum``) is the row the form shows."""
     out = MultiDict(formdata)
     for f in instrument.fields:
-        if f.type != "list":
+        if not f.kind.is_list:
             continue
         kept = 0
         for index in row_indices(formdata, f.name):
@@ -68,22 +68,8 @@ def json_to_formdata(instrument: Instrument, data: dict) -> tuple[MultiDict, dic
         f = known.get(key)
         if f is None:
             errors[key] = ["Unbekanntes Feld."]
-        elif f.type == "list":
-            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-                errors[key] = ["Bitte eine Liste von Zeilen (Objekten) angeben."]
-                continue
-            if len(value) > f.max_entries:
-                errors[key] = [f"Höchstens {f.max_entries} Zeilen."]
-                continue
-            sub = {s.name: s for s in f.fields}
-            for i, row in enumerate(value):
-                for rk, rv in row.items():
-                    if rk not in sub:
-                        errors[f"{key}-{i}-{rk}"] = ["Unbekanntes Feld."]
-                    else:
-                        _add_value(md, f"{key}-{i}-{rk}", sub[rk], rv, errors)
         else:
-            _add_value(md, key, f, value, errors)
+            f.kind.add_json(md, key, f, value, errors)
     return md, errors
 
 
@@ -95,23 +81,3 @@ def payload_to_formdata(instrument: Instrument, payload: dict) -> MultiDict:
         instrument, {k: v for k, v in payload.items() if k in known}
     )
     return formdata
-
-
-def _add_value(md: MultiDict, name: str, f: Field, value, errors: dict) -> None:
-    if value is None:
-        return
-    if f.type == "multichoice":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            errors[name] = ["Bitte eine Liste von Werten angeben."]
-            return
-        for v in value:
-            md.add(name, v)
-    elif f.type == "boolean":
-        if not isinstance(value, bool):
-            errors[name] = ["Bitte true oder false angeben."]
-        elif value:
-            md.add(name, "y")
-    elif isinstance(value, bool | list | dict):
-        errors[name] = ["Ungültiger Wert."]
-    else:
-        md.add(name, str(value))

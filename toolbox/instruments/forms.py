@@ -13,245 +13,17 @@ from functools import cache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    FieldList,
-    Form,
-    FormField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms import FieldList, FormField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from toolbox.documents.sanitize import has_lone_surrogate, sanitize_text
-from toolbox.instruments.base import (
-    TEXT_MAX_CHARS,
-    TEXTAREA_MAX_CHARS,
-    TEXTAREA_MAX_LINES,
-    Field,
-    Instrument,
-)
+from toolbox.instruments.base import Field, Instrument, Message
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
-
-MSG_REQUIRED = _l("Bitte ausfüllen.")
-MSG_CHOOSE = _l("Bitte auswählen.")
-MSG_CONFIRM = _l("Bitte bestätigen.")
-
-
-# --- fields with German messages -------------------------------------------------------
-
-
-class _GermanParse:
-    """Blank input is simply "no value" (required-ness is the validators' job); anything
-    unparseable gets a German message with an example."""
-
-    parse_message = ""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(self.parse_message) from exc
-
-
-class GermanDateField(_GermanParse, DateField):
-    parse_message = _l("Bitte ein gültiges Datum angeben, z. B. 22.11.2026.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-
-
-class GermanTimeField(_GermanParse, TimeField):
-    parse_message = _l("Bitte eine gültige Uhrzeit angeben, z. B. 18:00.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%H:%M", "%H:%M:%S"], **kwargs)
-
-
-class GermanIntegerField(_GermanParse, IntegerField):
-    parse_message = _l("Bitte eine ganze Zahl angeben.")
-
-
-class GermanDecimalField(_GermanParse, DecimalField):
-    parse_message = _l("Bitte einen Betrag angeben, z. B. 15,50.")
-
-    def process_formdata(self, valuelist):
-        if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].replace(",", ".")]  # "15,50" is how Germans write it
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():  # "NaN", "Infinity", "sNaN"
-            self.data = None
-            raise ValueError(self.parse_message)
-
-
-class ChoiceField(SelectField):
-    """A single choice; rendered as radio buttons or a select box by the template."""
-
-    def pre_validate(self, form):
-        if self.data in (None, ""):
-            return
-        if self.data not in {c.value for c in self.choices}:
-            raise ValidationError(_("Bitte eine der angebotenen Möglichkeiten wählen."))
-
-
-class MultiChoiceField(SelectMultipleField):
-    """Checkboxes; every submitted value must be one of the choices."""
-
-    def pre_validate(self, form):
-        allowed = {c.value for c in self.choices}
-        if any(v not in allowed for v in self.data or ()):
-            raise ValidationError(_("Bitte nur die angebotenen Möglichkeiten wählen."))
-
-
-# --- validators ---------------------------------------------------------------------------
-
-
-def no_lone_surrogates(form, field):
-    if isinstance(field.data, str) and has_lone_surrogate(field.data):
-        raise ValidationError(_("Der Text enthält ein ungültiges Zeichen."))
-
-
-def max_lines(limit: int):
-    def check(form, field):
-        if isinstance(field.data, str) and field.data.count("\n") >= limit:
-            raise ValidationError(_("Bitte höchstens %(limit)s Zeilen eingeben.", limit=limit))
-
-    return check
-
-
-def single_address(form, field):
-    if field.data and any(c in field.data for c in ",;\r\n "):
-        raise ValidationError(_("Bitte genau eine E-Mail-Adresse angeben."))
-
-
-def _clean(value):
-    return sanitize_text(value) if isinstance(value, str) else value
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-# --- building ----------------------------------------------------------------------------
-
-
-def _presence(f: Field) -> list:
-    if not f.required:
-        return [Optional()]
-    if f.type in ("text", "textarea", "email"):
-        # Judged after the filters: only spaces or line breaks are no answer either.
-        return [DataRequired(message=MSG_REQUIRED)]
-    message = MSG_CHOOSE if f.type in ("choice", "multichoice") else MSG_REQUIRED
-    return [InputRequired(message=message)]
-
-
-def _number_range(f: Field) -> list:
-    if f.min_value is None and f.max_value is None:
-        return []
-    if f.range_message:
-        message = f.range_message
-    elif f.min_value is not None and f.max_value is not None:
-        message = _l(
-            "Bitte einen Wert von %(min)s bis %(max)s angeben.",
-            min=f"{f.min_value:g}",
-            max=f"{f.max_value:g}",
-        )
-    elif f.min_value is not None:
-        message = _l("Bitte mindestens %(min)s angeben.", min=f"{f.min_value:g}")
-    else:
-        message = _l("Bitte höchstens %(max)s angeben.", max=f"{f.max_value:g}")
-    return [NumberRange(min=f.min_value, max=f.max_value, message=message)]
-
-
-def _choices(f: Field) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in f.choices]
+from toolbox.instruments.wtf import single_address, strip_spaces
 
 
 def make_field(f: Field):
-    """The WTForms field for one declaration."""
-    kw = {"label": f.label, "description": f.help}
-    text_filters = [_clean, _strip]
-    if f.type == "text":
-        return StringField(
-            validators=[
-                *_presence(f),
-                no_lone_surrogates,
-                Length(
-                    max=TEXT_MAX_CHARS,
-                    message=_l("Höchstens %(count)s Zeichen.", count=TEXT_MAX_CHARS),
-                ),
-            ],
-            filters=text_filters,
-            **kw,
-        )
-    if f.type == "textarea":
-        return TextAreaField(
-            validators=[
-                *_presence(f),
-                no_lone_surrogates,
-                Length(
-                    max=TEXTAREA_MAX_CHARS,
-                    message=_l("Höchstens %(count)s Zeichen.", count=TEXTAREA_MAX_CHARS),
-                ),
-                max_lines(TEXTAREA_MAX_LINES),
-            ],
-            filters=[_clean, lambda v: v.strip("\n ") if isinstance(v, str) else v],
-            **kw,
-        )
-    if f.type == "email":
-        return StringField(
-            validators=[
-                *_presence(f),
-                single_address,
-                Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
-            ],
-            filters=[_strip],
-            **kw,
-        )
-    if f.type == "date":
-        return GermanDateField(validators=_presence(f), **kw)
-    if f.type == "time":
-        return GermanTimeField(validators=_presence(f), **kw)
-    if f.type == "integer":
-        return GermanIntegerField(validators=[*_presence(f), *_number_range(f)], **kw)
-    if f.type == "decimal":
-        return GermanDecimalField(places=2, validators=[*_presence(f), *_number_range(f)], **kw)
-    if f.type == "choice":
-        return ChoiceField(choices=_choices(f), validators=_presence(f), default=f.default, **kw)
-    if f.type == "multichoice":
-        return MultiChoiceField(
-            choices=_choices(f), validators=_presence(f), default=f.default or [], **kw
-        )
-    if f.type == "boolean":
-        validators = [InputRequired(message=MSG_CONFIRM)] if f.required else []
-        return BooleanField(validators=validators, default=bool(f.default), **kw)
-    if f.type == "list":
-        row_form = type(f"{f.name.title()}Row", (Form,), {s.name: make_field(s) for s in f.fields})
-        return FieldList(
-            FormField(row_form, label=f.row_label or f.label),
-            min_entries=f.min_entries,
-            max_entries=f.max_entries,
-            **kw,
-        )
-    raise ValueError(f"Feld {f.name}: unbekannter Typ {f.type}")
+    """The WTForms field for one declaration (its type object builds it)."""
+    return f.kind.form_field(f)
 
 
 # How an email address is checked, wherever one is given (the form, the API, added later).
@@ -277,7 +49,7 @@ class InstrumentForm(FlaskForm):
         email_spec.label,
         description=email_spec.help,
         validators=[Optional(), *EMAIL_CHECKS],
-        filters=[_strip],
+        filters=[strip_spaces],
     )
 
     def __init__(self, *args, **kwargs):
@@ -288,7 +60,7 @@ class InstrumentForm(FlaskForm):
         self._too_many_rows = [
             f
             for f in self.instrument.fields
-            if f.type == "list"
+            if f.kind.is_list
             and formdata is not None
             and len(row_indices(formdata, f.name)) > f.max_entries
         ]
@@ -299,7 +71,7 @@ class InstrumentForm(FlaskForm):
         for f in self._too_many_rows:
             self.add_error(f.name, _("Höchstens %(max)s Zeilen sind möglich.", max=f.max_entries))
         for f in self.instrument.fields:
-            if f.type == "list":
+            if f.kind.is_list:
                 rows = sum(
                     1
                     for row in payload[f.name]
@@ -311,8 +83,11 @@ class InstrumentForm(FlaskForm):
         # a rule skips the values that are missing (None).
         for rule in self.instrument.rules:
             for name, messages in rule(payload).items():
-                for message in messages:
-                    self.add_error(name, message)
+                for message in messages:  # declared in German, shown in the UI language
+                    if isinstance(message, Message):
+                        self.add_error(name, _(message.msgid, **message.params))
+                    else:
+                        self.add_error(name, _(message))
         return ok and not self.has_errors()
 
     def add_error(self, name: str, message: str) -> None:
@@ -348,7 +123,7 @@ class AddressForm(FlaskForm):
     email = StringField(
         _l("E-Mail-Adresse"),
         validators=[DataRequired(message=_l("Bitte eine E-Mail-Adresse angeben.")), *EMAIL_CHECKS],
-        filters=[_strip],
+        filters=[strip_spaces],
     )
 
 
@@ -377,7 +152,7 @@ def to_payload(form: InstrumentForm) -> dict:
     out = {}
     for f in form.instrument.fields:
         data = form[f.name].data
-        if f.type == "list":
+        if f.kind.is_list:
             out[f.name] = [{s.name: _plain(row.get(s.name)) for s in f.fields} for row in data]
         else:
             out[f.name] = _plain(data)
@@ -437,6 +212,6 @@ def with_spare_rows(form: InstrumentForm) -> InstrumentForm:
     """Show at least one row of every list, so there is something to fill in; a row left
     empty is dropped again on submit (formdata.drop_empty_rows)."""
     for f in form.instrument.fields:
-        if f.type == "list" and not form[f.name].entries:
+        if f.kind.is_list and not form[f.name].entries:
             form[f.name].append_entry()
     return form

@@ -212,6 +212,7 @@ INSTRUMENT = Instrument(
     document_title="Planungsblatt",
     fields=FIELDS,
     rules=(check_dates,),
+    order=(("gruendungstreffen", "uebergabe", True),),
     short_name=short_name,
     calendar=calendar,
 )

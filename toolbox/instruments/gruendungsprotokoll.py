@@ -138,6 +138,7 @@ INSTRUMENT = Instrument(
     document_title="Protokoll des Gründungstreffens",
     fields=FIELDS,
     rules=(check_dates,),
+    order=(("datum", "naechster_termin", True),),
     extend_context=extend_context,
     short_name=short_name,
 )

@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from toolbox.documents.formatting import MONTHS
-from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date, parse_time
+from toolbox.instruments.base import (
+    CalendarEvent,
+    Field,
+    Instrument,
+    Message,
+    parse_date,
+    parse_time,
+)
 
 MIN_JAHR, MAX_JAHR = 2000, 2100
 ARTEN = (
@@ -91,7 +98,9 @@ def check_dates_in_year(payload: dict) -> dict[str, list[str]]:
     for index, row in enumerate(payload.get("termine") or []):
         datum = parse_date(row.get("datum"))
         if datum and datum.year != jahr:
-            errors[f"termine-{index}-datum"] = [f"Der Termin muss im Jahr {jahr} liegen."]
+            errors[f"termine-{index}-datum"] = [
+                Message("Der Termin muss im Jahr %(jahr)s liegen.", jahr=jahr)
+            ]
     return errors
 
 
@@ -181,6 +190,15 @@ INSTRUMENT = Instrument(
     document_title="Jahresplanung der Kooperation",
     fields=FIELDS,
     rules=(check_dates_in_year, check_times),
+    in_year=(("jahr", "termine[].datum"),),
+    # Start and end of the same date (row); an end only with a start.
+    order=(("termine[].beginn", "termine[].ende", True),),
+    rule_schemas=(
+        {"properties": {"termine": {"items": {"dependentRequired": {"ende": ["beginn"]}}}}},
+    ),
+    rule_notes=(
+        "Beginn und Ende gelten je Termin: das Ende liegt nach dem Beginn derselben Zeile.",
+    ),
     extend_context=extend_context,
     short_name=short_name,
     calendar=calendar,

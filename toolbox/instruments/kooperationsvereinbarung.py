@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolbox.instruments.base import Field, Instrument, parse_date
+from toolbox.instruments.base import Field, Instrument, parse_date, required_if
 
 ROLLEN = (
     ("einrichtung", "Gesundheits-/Sozialeinrichtung"),
@@ -258,9 +258,12 @@ INSTRUMENT = Instrument(
     document_title="Kooperationsvereinbarung",
     fields=FIELDS,
     rules=(check_dates,),
+    order=(("beginn", "naechste_ueberpruefung", True), ("beginn", "befristet_bis", True)),
+    rule_schemas=(required_if("laufzeit", "befristet", "befristet_bis"),),
     extend_context=extend_context,
     short_name=short_name,
     signed=True,
+    blank_document=True,
     exports=exports,
     imports=imports,
 )

@@ -8,7 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 from toolbox.core.time import BERLIN
-from toolbox.instruments.base import CalendarEvent, Field, Instrument, parse_date, parse_time
+from toolbox.instruments.base import (
+    NON_BLANK,
+    CalendarEvent,
+    Field,
+    Instrument,
+    parse_date,
+    parse_time,
+    required_if,
+)
 
 AUSSTATTUNG = (
     ("beamer", "Beamer"),
@@ -259,7 +267,23 @@ INSTRUMENT = Instrument(
     document_title="Raumnutzungsvereinbarung",
     fields=FIELDS,
     rules=(check_times_and_dates, check_money, check_consent),
+    # Every Turnus meets at least once in 5 weeks (the last weekday of a month: 35 days).
+    order=(("beginn", "ende", True), ("gueltig_ab", "gueltig_bis", True, 35)),
+    rule_schemas=(
+        required_if("entgelt", ["pro_person", "pauschal"], "betrag"),
+        {
+            "if": {"required": ["entgelt"], "properties": {"entgelt": {"const": "kostenfrei"}}},
+            "then": {"not": {"required": ["betrag"]}},
+        },
+        {
+            "if": {"required": ["pfand"]},
+            "then": {"required": ["schluessel"], "properties": {"schluessel": {"const": "ja"}}},
+        },
+        required_if("kontakt", NON_BLANK, "kontakt_einwilligung", {"const": True}),
+    ),
+    rule_notes=("Zwischen `gueltig_ab` und `gueltig_bis` liegt mindestens ein Treffen.",),
     short_name=short_name,
     calendar=calendar,
     signed=True,
+    blank_document=True,
 )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from toolbox.instruments.base import LIST_MAX_ROWS, Field, Instrument, parse_date
+from toolbox.instruments.base import (
+    LIST_MAX_ROWS,
+    NON_BLANK,
+    Field,
+    Instrument,
+    parse_date,
+    required_if,
+)
 from toolbox.instruments.shared import goal_lines
 
 ZIELERREICHUNG = (
@@ -176,6 +183,8 @@ INSTRUMENT = Instrument(
     document_title="Bewertungsbericht zur Kooperation",
     fields=FIELDS,
     rules=(check_period, check_adjustment),
+    order=(("zeitraum_von", "zeitraum_bis", True),),
+    rule_schemas=(required_if("anpassung", "ja", "anpassung_welche", NON_BLANK),),
     extend_context=extend_context,
     short_name=short_name,
     signed=True,

@@ -82,10 +82,5 @@ def prefill(target: Instrument, values: dict[str, str]) -> MultiDict:
     for f in target.fields:
         if f.name in data or not f.default:
             continue
-        if f.type == "boolean":
-            data[f.name] = "y"
-        elif f.type == "multichoice":
-            data.setlist(f.name, list(f.default))
-        elif f.type != "list":
-            data[f.name] = str(f.default)
+        f.kind.prefill_default(f, data)
     return data

@@ -5,11 +5,17 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from toolbox.jobs import shutdown  # noqa: F401 - connects the pool's SIGTERM handling
 from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
 from toolbox.jobs.queue import PURGE, SWEEP
 
 # The modules that define tasks (each area has its own); a worker imports them all.
-TASK_MODULES = ["toolbox.submissions.tasks", "toolbox.workshops.tasks", "toolbox.ops.tasks"]
+TASK_MODULES = [
+    "toolbox.submissions.tasks",
+    "toolbox.workshops.tasks",
+    "toolbox.contacts.tasks",
+    "toolbox.ops.tasks",
+]
 
 # Hard limit for one render; the Redis visibility timeout must stay above it, or a
 # long task would be delivered twice.

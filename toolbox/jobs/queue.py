@@ -16,6 +16,7 @@ SEND_DOCUMENTS = "toolbox.jobs.tasks.send_documents"
 BUILD_KIT = "toolbox.jobs.tasks.build_kit_task"
 SWEEP = "toolbox.jobs.tasks.sweep_task"
 PURGE = "toolbox.jobs.tasks.purge_task"
+BUILD_DIRECTORY = "toolbox.jobs.tasks.build_directory"
 
 log = logging.getLogger(__name__)
 

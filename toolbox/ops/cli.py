@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup
 from toolbox.accounts.service import AccountError, check_password_rules, create_user
 from toolbox.app import create_app
 from toolbox.contacts.service import ContactImportError, decode_csv, export_csv, import_csv, search
+from toolbox.core.config import ConfigError
 from toolbox.documents.checks import check_instrument
 from toolbox.documents.render import get_renderer
 from toolbox.instruments.forms import to_payload, validated_form
@@ -24,7 +25,16 @@ from toolbox.workshops.kit_builds import build_workshop_kit
 from toolbox.workshops.service import workshop_by_token
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def _create_app():
+    """The app for a command; a setting it cannot run with ends the command with the
+    configuration's own message instead of a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
 def cli():
     """Werkzeugkasten für Kooperationen zwischen Fachkräften und Selbsthilfe."""
 
@@ -162,7 +172,7 @@ def create_user_command(email: str, admin: bool, password_stdin: bool):
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("Passwort", hide_input=True, prompt_suffix=": ")
-            check_password_rules(password)
+            check_password_rules(password, (email.strip().lower(),))
             again = click.prompt("Passwort wiederholen", hide_input=True, prompt_suffix=": ")
             if again != password:
                 raise AccountError("Die beiden Passwörter stimmen nicht überein.")

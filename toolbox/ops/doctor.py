@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 
+from toolbox.core.config import base_url_problem
 from toolbox.core.extensions import db
 from toolbox.core.mail import SmtpSettings
 from toolbox.documents.checks import check_instrument
@@ -52,13 +53,17 @@ def check_configuration() -> Check:
             problems.append("In Produktion bitte PostgreSQL verwenden (TOOLBOX_DATABASE_URL).")
         if not config["TOOLBOX_BROKER_URL"].startswith("redis"):
             problems.append("In Produktion bitte Redis als Broker verwenden (TOOLBOX_BROKER_URL).")
-        if config["TOOLBOX_BASE_URL"].startswith("http://127.0.0.1"):
-            problems.append(
-                "TOOLBOX_BASE_URL zeigt noch auf 127.0.0.1; Links in E-Mails gehen ins Leere."
-            )
+        problem = base_url_problem(config["TOOLBOX_BASE_URL"])
+        if problem:
+            problems.append(problem)
     if problems:
         return Check("Konfiguration", False, " ".join(problems))
-    return Check("Konfiguration", True, f"Umgebung: {config['TOOLBOX_ENV']}.")
+    return Check(
+        "Konfiguration",
+        True,
+        f"Umgebung: {config['TOOLBOX_ENV']}; Links in E-Mails und QR-Codes beginnen mit "
+        f"{config['TOOLBOX_BASE_URL']}.",
+    )
 
 
 def check_db() -> Check:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from toolbox.contacts.directory import ensure_current as ensure_directory_current
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
@@ -20,7 +21,12 @@ from toolbox.jobs import HARD_TIME_LIMIT
 from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
 from toolbox.submissions.delivery import enqueue_email
 from toolbox.submissions.models import Draft, Event, Job, Submission
-from toolbox.submissions.service import enqueue, record_event, scrub_deleted_data
+from toolbox.submissions.service import (
+    delete_outbox_files,
+    enqueue,
+    record_event,
+    scrub_deleted_data,
+)
 from toolbox.workshops.kit_builds import recover_kits
 from toolbox.workshops.models import Kit
 
@@ -65,6 +71,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
 
     counts["emails"] = _sweep_emails(now)
     counts["kits"] = recover_kits(now)
+    ensure_directory_current()  # a missing or stale directory render gets rebuilt
     return counts
 
 
@@ -113,6 +120,8 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     kits = db.session.execute(
         delete(Kit).where(or_(Kit.built_at < cutoff, Kit.oldest_submission_at < cutoff))
     ).rowcount
+    old_ids = [submission.id for submission in old]
     db.session.commit()
+    delete_outbox_files(old_ids)
     scrub_deleted_data()
     return {"submissions": len(old), "drafts": drafts, "kits": kits}

@@ -25,7 +25,7 @@ from toolbox.instruments.registry import get_instrument
 from toolbox.jobs.queue import SEND_DOCUMENTS, enqueue
 from toolbox.submissions.mail_limits import ADDED_DETAIL, RESEND_DETAIL, check_resend_allowed
 from toolbox.submissions.models import Job, Submission
-from toolbox.submissions.service import record_event
+from toolbox.submissions.service import outbox_key, record_event
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def deliver(submission: Submission) -> str:
         sender=sender_address(config.get("TOOLBOX_MAIL_FROM")),
         max_attachment_bytes=config["TOOLBOX_MAIL_MAX_ATTACHMENT_BYTES"],
     )
-    return send(msg)
+    return send(msg, outbox_key=outbox_key(submission.id))
 
 
 def mark_sent(submission_id: int, transport: str) -> None:

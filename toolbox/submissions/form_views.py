@@ -7,8 +7,7 @@ same in place when JavaScript is available.
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -23,8 +22,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from toolbox.core.extensions import csrf, limiter
-from toolbox.core.time import berlin_today
-from toolbox.documents.render import get_renderer
+from toolbox.core.i18n import ui
+from toolbox.core.time import to_local
+from toolbox.documents.render import MEDIA_TYPES, blank_filename, get_renderer
 from toolbox.instruments.formdata import drop_empty_rows, payload_to_formdata, remove_row
 from toolbox.instruments.forms import (
     InstrumentForm,
@@ -39,6 +39,7 @@ from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
 from toolbox.submissions.models import Draft, Submission
 from toolbox.submissions.preview import form_with_preview
 from toolbox.submissions.service import create_submission
+from toolbox.workshops.kit_builds import cached_blanks
 from toolbox.workshops.participants import WORKSHOP_FIELD, closed_page
 from toolbox.workshops.service import offers, workshop_by_token, workshop_prefill
 
@@ -201,20 +202,21 @@ def draft(token: str):
 
 @bp.get("/instrumente/<slug>/vorlage.<fmt>")
 def blank(slug: str, fmt: str):
-    """The empty form to print, as PDF or DOCX."""
+    """The empty form to print, as PDF or DOCX. Rendered once per template version and
+    kept in the database (table `blank_render`, shared with the kits), so no request
+    after the first one of all processes waits for WeasyPrint."""
     instrument = get_instrument(slug)
     if instrument is None or fmt not in ("pdf", "docx"):
         abort(404)
-    document = _blank_documents(slug, berlin_today())[fmt]
-    response = Response(document.content, mimetype=document.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
+    templates_dir = Path(current_app.config["TOOLBOX_TEMPLATES_DIR"])
+    renderer = get_renderer(str(templates_dir))
+    documents = {d.format: d for d in cached_blanks(renderer, templates_dir)(instrument)}
+    document = documents[fmt]
+    # Named for the day it was made, the day its footer shows.
+    filename = blank_filename(instrument, to_local(document.created).date(), fmt)
+    response = Response(document.content, mimetype=MEDIA_TYPES[fmt])
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
-
-
-@lru_cache(maxsize=32)
-def _blank_documents(slug: str, day: dt.date) -> dict:
-    renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    return {d.format: d for d in renderer.render(get_instrument(slug), {}, today=day, blank=True)}
 
 
 def in_form_order(instrument, errors: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -247,10 +249,10 @@ def error_label(instrument, name: str) -> str:
     except KeyError:
         return name
     if not rest:
-        return field.label
+        return ui(field.label)
     index, _, sub = rest.partition("-")
-    sub_label = next((s.label for s in field.fields if s.name == sub), sub)
-    return f"{field.row_label or field.label} {int(index) + 1}: {sub_label}"
+    sub_label = next((ui(s.label) for s in field.fields if s.name == sub), sub)
+    return f"{ui(field.row_label or field.label)} {int(index) + 1}: {sub_label}"
 
 
 @bp.app_template_filter("instrument_title")
@@ -266,19 +268,19 @@ def _change_rows(instrument, form_cls, action: str, workshop=None):
         field = instrument.field(name)
     except KeyError:
         abort(400)
-    if field.type != "list":
+    if not field.kind.is_list:
         abort(400)
     notice = None
     if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
         form = form_cls(formdata=remove_row(request.form, name, int(parts[2])))
-        notice = (name, _("%(label)s entfernt.", label=field.row_label or _("Zeile")))
+        notice = (name, _("%(label)s entfernt.", label=ui(field.row_label) or _("Zeile")))
     else:
         form = form_cls(formdata=request.form)
         if len(form[name].entries) >= field.max_entries:
             notice = (name, _("Höchstens %(max)s Zeilen sind möglich.", max=field.max_entries))
         else:
             form[name].append_entry()
-            notice = (name, _("%(label)s hinzugefügt.", label=field.row_label or _("Zeile")))
+            notice = (name, _("%(label)s hinzugefügt.", label=ui(field.row_label) or _("Zeile")))
     return render_template(
         "form.html",
         instrument=instrument,

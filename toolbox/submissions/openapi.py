@@ -1,128 +1,240 @@
-"""The OpenAPI description of API v1, built from the instrument declarations."""
+"""The OpenAPI description of API v1, built from the instrument declarations.
+
+One source: every field's schema comes from its type object (instruments/types.py), every
+instrument's cross-field rules from its declaration (`rule_schemas`, `order`, `in_year`,
+`rule_notes`). What JSON Schema cannot say is written into `description` and, for tools,
+into `x-toolbox-rules`.
+"""
 
 from __future__ import annotations
 
-from toolbox.instruments.base import Field
+from toolbox.instruments.base import Instrument
 from toolbox.instruments.registry import INSTRUMENTS
+from toolbox.instruments.types import EMAIL_SCHEMA, object_schema
 
-_SCALAR = {
-    "text": {"type": "string"},
-    "textarea": {"type": "string"},
-    "email": {"type": "string", "format": "email"},
-    "date": {"type": "string", "format": "date"},
-    "time": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
-    "integer": {"type": "integer"},
-    "decimal": {"type": "string", "pattern": "^-?\\d+([.,]\\d{1,2})?$"},
-    "boolean": {"type": "boolean"},
+EMAIL = {
+    **EMAIL_SCHEMA,
+    "description": "Freiwillig: die fertigen Dokumente werden an diese Adresse geschickt. "
+    + EMAIL_SCHEMA["description"],
 }
 
 
-def field_schema(f: Field) -> dict:
-    if f.type == "list":
-        return {
-            "type": "array",
-            "minItems": f.min_entries,
-            "maxItems": f.max_entries,
-            "items": _object_schema(f.fields),
-        }
-    if f.type == "choice":
-        return {"type": "string", "enum": [v for v, _ in f.choices]}
-    if f.type == "multichoice":
-        return {"type": "array", "items": {"type": "string", "enum": [v for v, _ in f.choices]}}
-    return dict(_SCALAR[f.type])
+def _label(instrument: Instrument, path: str) -> str:
+    head, _, sub = path.partition("[].")
+    f = instrument.field(head)
+    if sub:
+        return f"`{head}[].{sub}` ({f.label}: {next(s.label for s in f.fields if s.name == sub)})"
+    return f"`{path}` ({f.label})"
 
 
-def _object_schema(fields: tuple[Field, ...]) -> dict:
+def machine_rules(instrument: Instrument) -> list[dict]:
+    """The rules JSON Schema cannot state, for tools (e.g. a fuzzer that orders dates)."""
+    out = []
+    for a, b, strict, *gap in instrument.order:
+        rule = {"rule": "after", "earlier": a, "later": b, "strict": strict}
+        if gap:
+            rule["enough_days"] = gap[0]
+        out.append(rule)
+    out += [{"rule": "in_year", "year": y, "date": d} for y, d in instrument.in_year]
+    return out
+
+
+def rule_texts(instrument: Instrument) -> list[str]:
+    texts = []
+    for a, b, strict, *gap in instrument.order:
+        relation = "liegt nach" if strict else "liegt nicht vor"
+        text = f"{_label(instrument, b)} {relation} {_label(instrument, a)}"
+        if gap:
+            text += f" (mit {gap[0]} Tagen Abstand oder mehr genügt es sicher allen Regeln)"
+        texts.append(text + ".")
+    for y, d in instrument.in_year:
+        texts.append(f"{_label(instrument, d)} liegt im Jahr {_label(instrument, y)}.")
+    return texts + list(instrument.rule_notes)
+
+
+def data_schema(instrument: Instrument) -> dict:
+    schema = object_schema(instrument.fields)
+    if instrument.rule_schemas:
+        schema["allOf"] = list(instrument.rule_schemas)
+    texts = rule_texts(instrument)
+    schema["description"] = instrument.description + (
+        "\n\nAußerdem prüft der Server:\n" + "\n".join(f"- {t}" for t in texts) if texts else ""
+    )
+    rules = machine_rules(instrument)
+    if rules:
+        schema["x-toolbox-rules"] = rules
+    return schema
+
+
+def submission_schema(slug: str) -> dict:
     return {
         "type": "object",
+        "title": INSTRUMENTS[slug].title,
         "additionalProperties": False,
-        "required": [f.name for f in fields if f.required],
-        "properties": {f.name: {**field_schema(f), "title": f.label} for f in fields},
+        "required": ["instrument", "data"],
+        "properties": {
+            "instrument": {"type": "string", "const": slug},
+            "data": {"$ref": f"#/components/schemas/data_{slug}"},
+            "email": EMAIL,
+        },
     }
 
 
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def openapi_document() -> dict:
-    data_schemas = {slug: _object_schema(i.fields) for slug, i in INSTRUMENTS.items()}
-    error = {
+    schemas = {f"data_{slug}": data_schema(i) for slug, i in INSTRUMENTS.items()}
+    schemas |= {f"submission_{slug}": submission_schema(slug) for slug in INSTRUMENTS}
+    ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("errors", "message")}
+    schemas["errors"] = {
         "type": "object",
+        "required": ["errors"],
         "properties": {
             "errors": {
                 "type": "object",
-                "description": "Messages per field; rows of lists as `<list>-<index>-<field>`.",
+                "description": "Meldungen je Feld; Zeilen von Listen als `<liste>-<index>-<feld>`.",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
             }
         },
     }
-    token = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-    message = {
+    schemas["message"] = {
         "type": "object",
         "required": ["error"],
         "properties": {"error": {"type": "string", "description": "Meldung auf Deutsch"}},
     }
-    status = {
+    schemas["accepted"] = {
         "type": "object",
-        "required": ["state", "documents", "email"],
+        "required": ["token", "status_url", "page_url"],
+        "properties": {
+            "token": {
+                "type": "string",
+                "description": "Geheim: wer ihn kennt, sieht die Dokumente.",
+            },
+            "status_url": {"type": "string", "format": "uri", "description": "Stand (GET)"},
+            "page_url": {"type": "string", "format": "uri", "description": "Private Seite"},
+        },
+    }
+    timestamp = {"type": "string", "format": "date-time", "description": "UTC"}
+    schemas["status"] = {
+        "type": "object",
+        "required": [
+            "state",
+            "attempts",
+            "detail",
+            "instrument",
+            "created_at",
+            "documents",
+            "email",
+        ],
         "properties": {
             "state": {"enum": ["queued", "running", "done", "failed"]},
-            # attempts started so far (a job interrupted by a crash is retried)
-            "attempts": {"type": "integer"},
-            "detail": {"type": "string", "description": "what the private page says"},
+            "attempts": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Begonnene Versuche (ein abgebrochener wird wiederholt)",
+            },
+            "detail": {"type": "string", "description": "Was die private Seite sagt"},
+            "instrument": {"enum": list(INSTRUMENTS)},
+            "created_at": timestamp,
             "documents": {
                 "type": "array",
                 "items": {
                     "type": "object",
+                    "required": ["format", "filename", "url", "size"],
                     "properties": {
                         "format": {"enum": ["docx", "pdf", "ics"]},
                         "filename": {"type": "string"},
-                        "url": {"type": "string"},
-                        "size": {"type": "integer"},
+                        "url": {"type": "string", "format": "uri"},
+                        "size": {"type": "integer", "minimum": 0},
                     },
                 },
             },
             "email": {
                 "type": "object",
-                "properties": {"state": {"enum": ["none", "pending", "sent", "failed"]}},
+                "required": ["state"],
+                "properties": {
+                    "state": {"enum": ["none", "pending", "sent", "failed"]},
+                    "attempts": {"type": "integer", "minimum": 0},
+                    "transport": {"type": "string", "description": "smtp oder outbox"},
+                    "error": {"type": "string"},
+                    "sent_at": timestamp,
+                },
             },
-            "error": {"type": "string"},
+            "error": {"type": "string", "description": "Warum die Erstellung fehlschlug"},
+        },
+    }
+    token = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+    not_found = _json(ref["message"], "Unbekannte Einreichung")
+    too_many = _json(ref["message"], "Zu viele Anfragen (Meldung in `error`)")
+    field = {
+        "type": "object",
+        "required": ["name", "label", "type", "required"],
+        "properties": {
+            "name": {"type": "string"},
+            "label": {"type": "string"},
+            "type": {"type": "string"},
+            "required": {"type": "boolean"},
+        },
+    }
+    instrument_list = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["slug", "title", "description", "fields"],
+            "properties": {
+                "slug": {"enum": list(INSTRUMENTS)},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "fields": {"type": "array", "items": field},
+            },
+        },
+    }
+    request_schema = {
+        "oneOf": [{"$ref": f"#/components/schemas/submission_{slug}"} for slug in INSTRUMENTS],
+        "discriminator": {
+            "propertyName": "instrument",
+            "mapping": {slug: f"#/components/schemas/submission_{slug}" for slug in INSTRUMENTS},
         },
     }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "toolbox API", "version": "1"},
+        "info": {
+            "title": "toolbox API",
+            "version": "1",
+            "description": "Generated from the instruments' field declarations: the contract.",
+        },
         "paths": {
             "/api/v1/instruments": {
                 "get": {
                     "summary": "Alle Instrumente mit ihren Feldern",
-                    "responses": {"200": {"description": "Liste"}},
+                    "responses": {"200": _json(instrument_list, "Liste")},
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "Diese Beschreibung",
+                    "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1")},
                 }
             },
             "/api/v1/submissions": {
                 "post": {
                     "summary": "Ein ausgefülltes Instrument einreichen",
+                    "description": "`instrument` wählt das Schema von `data`.",
                     "requestBody": {
                         "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["instrument", "data"],
-                                    "properties": {
-                                        "instrument": {"enum": list(INSTRUMENTS)},
-                                        "data": {"oneOf": list(data_schemas.values())},
-                                    },
-                                }
-                            }
-                        },
+                        "content": {"application/json": {"schema": request_schema}},
                     },
                     "responses": {
-                        "202": {"description": "Angenommen; Dokumente werden erstellt"},
-                        "400": {
-                            "description": "Ungültige Daten",
-                            "content": {"application/json": {"schema": error}},
-                        },
-                        "404": {"description": "Unbekanntes Instrument"},
-                        "413": {"description": "Zu groß"},
-                        "429": {"description": "Zu viele Anfragen"},
+                        "202": _json(
+                            {"$ref": "#/components/schemas/accepted"},
+                            "Angenommen; die Dokumente werden erstellt",
+                        ),
+                        "400": _json(ref["errors"], "Ungültige Daten (Meldungen je Feld)"),
+                        "404": _json(ref["message"], "Unbekanntes Instrument"),
+                        "413": _json(ref["message"], "Zu groß"),
+                        "429": too_many,
                     },
                 }
             },
@@ -131,11 +243,8 @@ def openapi_document() -> dict:
                     "summary": "Stand einer Einreichung",
                     "parameters": [token],
                     "responses": {
-                        "200": {
-                            "description": "Stand",
-                            "content": {"application/json": {"schema": status}},
-                        },
-                        "404": {"description": "Unbekannt"},
+                        "200": _json({"$ref": "#/components/schemas/status"}, "Stand"),
+                        "404": not_found,
                     },
                 }
             },
@@ -157,40 +266,36 @@ def openapi_document() -> dict:
                                 "schema": {
                                     "type": "object",
                                     "additionalProperties": False,
-                                    "properties": {"email": _SCALAR["email"]},
+                                    "properties": {"email": EMAIL_SCHEMA},
                                 }
                             }
                         },
                     },
                     "responses": {
-                        "202": {
-                            "description": "Angenommen; die E-Mail wird gesendet",
-                            "content": {"application/json": {"schema": status}},
-                        },
-                        "400": {
-                            "description": "Ungültige Adresse",
-                            "content": {"application/json": {"schema": error}},
-                        },
-                        "404": {"description": "Unbekannt"},
-                        "409": {
-                            "description": (
-                                "Keine Adresse, schon eine Adresse angegeben, oder die "
-                                "E-Mail ist unterwegs"
-                            )
-                        },
-                        "429": {
-                            "description": "Zu oft angefordert (Meldung in `error`)",
-                            "content": {"application/json": {"schema": message}},
-                        },
+                        "202": _json(
+                            {"$ref": "#/components/schemas/status"},
+                            "Angenommen; die E-Mail wird gesendet",
+                        ),
+                        "400": _json(ref["errors"], "Ungültige Adresse (Meldung bei `email`)"),
+                        "404": not_found,
+                        "409": _json(
+                            ref["message"],
+                            "Keine Adresse, schon eine Adresse angegeben, oder die E-Mail ist "
+                            "unterwegs",
+                        ),
+                        "429": too_many,
                     },
                 }
             },
             "/healthz": {
                 "get": {
                     "summary": "Datenbank und Broker erreichbar?",
-                    "responses": {"200": {"description": "ok"}, "503": {"description": "gestört"}},
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "503": {"description": "gestört"},
+                    },
                 }
             },
         },
-        "components": {"schemas": {f"data_{slug}": s for slug, s in data_schemas.items()}},
+        "components": {"schemas": schemas},
     }

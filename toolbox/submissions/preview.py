@@ -61,7 +61,7 @@ def _forget(instrument: Instrument, payload: dict, name: str) -> None:
         field = instrument.field(head)
     except KeyError:
         return
-    if field.type != "list":
+    if not field.kind.is_list:
         payload[head] = None
         return
     index, _, sub = rest.partition("-")  # a message about the whole list keeps its rows

@@ -10,13 +10,16 @@ import hashlib
 import json
 import logging
 
-from sqlalchemy import select, text, update
+from flask import current_app
+from sqlalchemy import select, text
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
+from toolbox.core.mail import delete_outbox
 from toolbox.core.states import EmailState, JobState
 from toolbox.documents.render import RenderedDocument
 from toolbox.instruments.base import Instrument
+from toolbox.jobs import lifecycle
 from toolbox.jobs.queue import RENDER_JOB
 from toolbox.jobs.queue import enqueue as enqueue_task
 from toolbox.submissions.models import Deletion, Document, Event, Job, Submission
@@ -71,15 +74,11 @@ def record_event(submission_id: int, kind: str, state: str, detail: str | None =
 
 def claim_job(job_id: int) -> bool:
     """queued → running, only if nobody else got there first."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.QUEUED)
-        .values(state=JobState.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1)
-    ).rowcount
+    won = lifecycle.claim(Job, job_id)
     if won:
         record_event(_submission_of(job_id), "job", JobState.RUNNING)
     db.session.commit()
-    return won == 1
+    return won
 
 
 def _submission_of(job_id: int) -> int:
@@ -89,12 +88,7 @@ def _submission_of(job_id: int) -> int:
 def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
     """Store the documents and mark the job done, in one transaction; replaces any
     documents an earlier run left behind."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.state == JobState.RUNNING)
-        .values(state=JobState.DONE, finished_at=utcnow(), error=None)
-    ).rowcount
-    if not won:
+    if not lifecycle.finish(Job, job.id, finished_at=utcnow()):
         db.session.rollback()
         return False
     record_event(job.submission_id, "job", JobState.DONE)
@@ -115,23 +109,22 @@ def finish_job(job: Job, documents: list[RenderedDocument]) -> bool:
 
 
 def fail_job(job_id: int, error: str) -> None:
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.RUNNING)
-        .values(state=JobState.FAILED, finished_at=utcnow(), error=error[:2000])
-    ).rowcount
-    if won:
-        record_event(_submission_of(job_id), "job", JobState.FAILED, error[:2000])
+    if lifecycle.fail(Job, job_id, error, finished_at=utcnow()):
+        record_event(_submission_of(job_id), "job", JobState.FAILED, error[: lifecycle.ERROR_CHARS])
     db.session.commit()
 
 
 def retry_job(job_id: int) -> bool:
     """failed → queued (a person asked for it), then enqueue."""
-    won = db.session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == JobState.FAILED)
-        .values(state=JobState.QUEUED, queued_at=utcnow(), started_at=None, finished_at=None)
-    ).rowcount
+    won = lifecycle.transition(
+        Job,
+        job_id,
+        JobState.FAILED,
+        JobState.QUEUED,
+        queued_at=utcnow(),
+        started_at=None,
+        finished_at=None,
+    )
     if won:
         record_event(_submission_of(job_id), "job", JobState.QUEUED, "erneut angestoßen")
     db.session.commit()
@@ -151,9 +144,23 @@ def delete_submission(submission: Submission, deleted_by: int | None) -> None:
     if submission.workshop_id is not None:
         # The workshop's kit holds copies of the documents: it goes too (can be rebuilt).
         Kit.query.filter_by(workshop_id=submission.workshop_id).delete()
+    submission_id = submission.id
     db.session.delete(submission)
     db.session.commit()
+    delete_outbox_files([submission_id])
     scrub_deleted_data()
+
+
+def outbox_key(submission_id: int) -> str:
+    """Names the outbox files (.eml, no SMTP configured) of a submission: not secret."""
+    return f"submission-{submission_id}"
+
+
+def delete_outbox_files(submission_ids: list[int]) -> None:
+    """The outbox holds copies of the documents email: it goes with the submission."""
+    outbox = current_app.config["TOOLBOX_OUTBOX_DIR"]
+    for submission_id in submission_ids:
+        delete_outbox(outbox, outbox_key(submission_id))
 
 
 def scrub_deleted_data() -> None:

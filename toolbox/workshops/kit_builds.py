@@ -26,8 +26,10 @@ from toolbox.contacts.service import directory_payload, search
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import JobState
+from toolbox.documents.blank import blank_cache_key
 from toolbox.documents.render import Renderer, get_renderer
 from toolbox.instruments.base import Instrument
+from toolbox.jobs import lifecycle
 from toolbox.jobs.queue import BUILD_KIT, enqueue
 from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
 from toolbox.submissions.models import Document, Job, Submission
@@ -36,7 +38,6 @@ from toolbox.workshops.kit_content import (
     BuiltKit,
     KitSource,
     SourceDocument,
-    blank_cache_key,
     build_kit,
 )
 from toolbox.workshops.models import BlankRender, Kit, Workshop
@@ -91,19 +92,9 @@ def enqueue_kit(kit_id: int) -> bool:
 
 
 def claim_kit(kit_id: int) -> bool:
-    won = db.session.execute(
-        update(Kit)
-        .where(Kit.id == kit_id, Kit.state == JobState.QUEUED)
-        .values(
-            state=JobState.RUNNING,
-            started_at=utcnow(),
-            attempts=Kit.attempts + 1,
-            progress=0,
-            step="Wird vorbereitet",
-        )
-    ).rowcount
+    won = lifecycle.claim(Kit, kit_id, progress=0, step="Wird vorbereitet")
     db.session.commit()
-    return won == 1
+    return won
 
 
 def record_progress(kit_id: int, percent: int, step: str) -> None:
@@ -117,32 +108,24 @@ def record_progress(kit_id: int, percent: int, step: str) -> None:
 
 def finish_kit(kit_id: int, built: BuiltKit, contents: Contents) -> bool:
     key, oldest = contents
-    won = db.session.execute(
-        update(Kit)
-        .where(Kit.id == kit_id, Kit.state == JobState.RUNNING)
-        .values(
-            state=JobState.DONE,
-            progress=100,
-            step="Fertig",
-            error=None,
-            content=built.content,
-            size=len(built.content),
-            sha256=built.sha256,
-            built_at=utcnow(),
-            contents_key=key,
-            oldest_submission_at=oldest,
-        )
-    ).rowcount
+    won = lifecycle.finish(
+        Kit,
+        kit_id,
+        progress=100,
+        step="Fertig",
+        content=built.content,
+        size=len(built.content),
+        sha256=built.sha256,
+        built_at=utcnow(),
+        contents_key=key,
+        oldest_submission_at=oldest,
+    )
     db.session.commit()
-    return won == 1
+    return won
 
 
 def fail_kit(kit_id: int, error: str) -> None:
-    db.session.execute(
-        update(Kit)
-        .where(Kit.id == kit_id, Kit.state == JobState.RUNNING)
-        .values(state=JobState.FAILED, error=error[:2000], step="Fehlgeschlagen")
-    )
+    lifecycle.fail(Kit, kit_id, error, step="Fehlgeschlagen")
     db.session.commit()
 
 

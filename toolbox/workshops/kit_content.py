@@ -26,7 +26,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
@@ -49,15 +48,6 @@ CONTACTS = "04_Ansprechpersonen"
 INDEX = "index.html"
 MANIFEST = "manifest.csv"
 MANIFEST_HEADER = ("Pfad", "Instrument", "Erstellt (UTC)", "Größe (Bytes)", "SHA-256")
-# Files that change what the blank form looks like; with the instrument's declaration
-# they make the cache key of its blank renders.
-BLANK_SOURCES = (
-    Path("html/_blank.html"),
-    Path("html/base.html"),
-    Path("html/assets/document.css"),
-)
-BLANK_CODE = Path(__file__).resolve().parent.parent / "documents" / "blank.py"
-
 Progress = Callable[[int, str], None]
 
 
@@ -114,28 +104,6 @@ class BuiltKit:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
-
-
-def blank_cache_key(instrument: Instrument, templates_dir: Path) -> str:
-    """Checksum of everything a blank form is made from: when none of it changed, the
-    cached render is the same document."""
-    digest = hashlib.sha256()
-    for relative in BLANK_SOURCES:
-        digest.update((templates_dir / relative).read_bytes())
-    digest.update(BLANK_CODE.read_bytes())
-    digest.update(
-        repr(
-            (
-                instrument.slug,
-                instrument.title,
-                instrument.description,
-                instrument.document_title,
-                instrument.signed,
-                instrument.fields,
-            )
-        ).encode()
-    )
-    return digest.hexdigest()
 
 
 def _folder(instrument: Instrument) -> str:

@@ -22,7 +22,7 @@ from toolbox.workshops.kit_mail import build_kit_message, send_kit_message
 from toolbox.workshops.models import Kit, Workshop
 from toolbox.workshops.views import workshop_or_404
 
-bp = Blueprint("kits", __name__, url_prefix="/dashboard/workshops/<int:workshop_id>/kit")
+bp = Blueprint("kits", __name__, url_prefix="/dashboard/workshops/<id:workshop_id>/kit")
 
 
 @bp.app_template_filter("kit_size")

@@ -130,7 +130,7 @@ def create():
     return render_template("workshops/edit.html", form=form, workshop=None), status
 
 
-@bp.route("/<int:workshop_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/<id:workshop_id>/bearbeiten", methods=["GET", "POST"])
 @csrf.exempt
 @login_required
 def edit(workshop_id: int):
@@ -152,7 +152,7 @@ def edit(workshop_id: int):
     return render_template("workshops/edit.html", form=form, workshop=workshop), status
 
 
-@bp.get("/<int:workshop_id>")
+@bp.get("/<id:workshop_id>")
 @login_required
 def detail(workshop_id: int):
     workshop = workshop_or_404(workshop_id)
@@ -190,7 +190,7 @@ def _other_host() -> str | None:
     return None
 
 
-@bp.post("/<int:workshop_id>/moderation")
+@bp.post("/<id:workshop_id>/moderation")
 @login_required
 def add_facilitator(workshop_id: int):
     workshop = workshop_or_404(workshop_id)
@@ -209,7 +209,7 @@ def add_facilitator(workshop_id: int):
     )
 
 
-@bp.post("/<int:workshop_id>/moderation/<int:user_id>/entfernen")
+@bp.post("/<id:workshop_id>/moderation/<id:user_id>/entfernen")
 @login_required
 def remove_facilitator(workshop_id: int, user_id: int):
     workshop = workshop_or_404(workshop_id)
@@ -226,7 +226,7 @@ def _qr_filename(workshop: Workshop, ext: str) -> str:
     return f"QR-Code_{safe_filename_part(workshop.title) or 'Workshop'}.{ext}"
 
 
-@bp.get("/<int:workshop_id>/qr.<ext>")
+@bp.get("/<id:workshop_id>/qr.<ext>")
 @login_required
 def qr(workshop_id: int, ext: str):
     workshop = workshop_or_404(workshop_id)
@@ -245,7 +245,7 @@ def qr(workshop_id: int, ext: str):
     return response
 
 
-@bp.get("/<int:workshop_id>/projektion")
+@bp.get("/<id:workshop_id>/projektion")
 @login_required
 def projection(workshop_id: int):
     """The QR code as large as the screen allows, for a projector."""

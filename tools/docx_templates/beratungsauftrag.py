@@ -36,7 +36,13 @@ def _condition(t: TemplateDoc, number: int, name: str, text: str) -> None:
     planned = "Noch zu klären{% if raum_details %} (vorgesehen: {{ raum_details }}){% endif %}"
     if name != "raum":
         confirmed, planned = "Bestätigt", "Noch zu klären"
-    t.tag(f"{{%p if raw.{name} %}}")
+    # The paper version (documents/blank.py) gets boxes to tick.
+    ticks = "☐ Bestätigt ☐ Noch zu klären"
+    if name == "raum":
+        ticks += " · Raum und Zeiten: {{ raum_details }}"
+    t.tag("{%p if fill_in %}")
+    t.para((ticks, "r"))
+    t.tag(f"{{%p elif raw.{name} %}}")
     t.para((confirmed, "b"))
     t.tag("{%p else %}")
     t.para((planned, "r"))
@@ -91,7 +97,7 @@ def build() -> TemplateDoc:
     )
     for number, (name, text) in enumerate(CONDITIONS, start=1):
         _condition(t, number, name, text)
-    t.tag("{%p if not (raw.raum and arbeitszeit and autonomie and rolle) %}")
+    t.tag("{%p if fill_in or not (raw.raum and arbeitszeit and autonomie and rolle) %}")
     t.para("Was noch zu klären ist, klären die Beteiligten zu Beginn der Beratung.", small=True)
     t.tag("{%p endif %}")
 

@@ -123,7 +123,8 @@ def build() -> TemplateDoc:
     t.heading("§ 7 Laufzeit, Überprüfung, Kündigung")
     t.para(
         "Die Zusammenarbeit beginnt am {{ beginn }} und ist "
-        '{% if raw.laufzeit == "befristet" %}befristet bis zum {{ befristet_bis }}'
+        "{% if fill_in %}☐ unbefristet ☐ befristet bis zum {{ befristet_bis }}"
+        '{% elif raw.laufzeit == "befristet" %}befristet bis zum {{ befristet_bis }}'
         "{% else %}unbefristet{% endif %}."
     )
     t.para(

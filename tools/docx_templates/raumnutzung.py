@@ -49,7 +49,7 @@ def build() -> TemplateDoc:
     )
 
     t.heading("§ 2 Schlüssel und Pfand")
-    t.tag('{%p if raw.schluessel == "ja" %}')
+    t.tag('{%p if fill_in or raw.schluessel == "ja" %}')
     t.para(
         "{{ schluessel }}{% if pfand %} Dafür hinterlegt sie ein Pfand von {{ pfand }}; es "
         "wird bei Rückgabe des Schlüssels erstattet.{% endif %}"

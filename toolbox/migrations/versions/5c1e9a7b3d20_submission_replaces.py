@@ -4,7 +4,7 @@ A corrected submission names the one it replaces; the earlier one keeps its docu
 until the retention period ends (then the link is cleared).
 
 Revision ID: 5c1e9a7b3d20
-Revises: 3b8f2c6a9e41
+Revises: 5c1e9a7d2b30
 Create Date: 2026-12-03 17:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c1e9a7b3d20"
-down_revision = "3b8f2c6a9e41"
+down_revision = "5c1e9a7d2b30"
 branch_labels = None
 depends_on = None
 
