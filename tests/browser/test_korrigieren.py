@@ -10,8 +10,14 @@ from playwright.sync_api import expect
 
 from toolbox.submissions.models import Submission
 
-from .test_flows import PRIVATE_PAGE, SUBMIT, expected_payload, stored_payload
-from .ui import assert_accessible, list_rows
+from .ui import (
+    PRIVATE_PAGE,
+    SUBMIT,
+    assert_accessible,
+    expected_payload,
+    list_rows,
+    stored_payload,
+)
 
 SLUG = "kooperationsvereinbarung"
 
