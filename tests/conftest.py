@@ -52,7 +52,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark every test that touches a database, so the PostgreSQL pass can run only those."""
+    """Mark every test that touches a database: those run once per TOOLBOX_TEST_DATABASE backend."""
     for item in items:
         if {"database_url", "fresh_database"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.database)
@@ -120,8 +120,9 @@ class PostgresServer:
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
-    def create_database(self, template: str | None = None) -> str:
-        name = f"t{uuid.uuid4().hex[:12]}"
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        """Create a database (a copy of `template`, if given); returns its URL."""
+        name = name or f"t{uuid.uuid4().hex[:12]}"
         clause = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
@@ -171,12 +172,7 @@ def migrated_template(tmp_path_factory):
 def postgres_template(postgres_server, tmp_path_factory) -> str:
     """A migrated PostgreSQL database used as the TEMPLATE of every test's database."""
     name = "toolbox_template"
-    with psycopg.connect(
-        f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname=postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    _migrate(postgres_server.url(name), tmp_path_factory.mktemp("pg-template"))
+    _migrate(postgres_server.create_database(name=name), tmp_path_factory.mktemp("pg-template"))
     return name
 
 

@@ -25,7 +25,8 @@ from conftest import wait_for_state
 from helpers import load_data, submit
 
 from toolbox.core.db import utcnow
-from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, sweep
+from toolbox.jobs.recovery import MAX_ATTEMPTS
+from toolbox.ops.sweeper import RUNNING_TIMEOUT, sweep
 from toolbox.submissions.models import Document, Event, Job, Submission
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
+from toolbox.jobs.recovery import MAX_ATTEMPTS
 from toolbox.ops.cli import cli
-from toolbox.ops.sweeper import MAX_ATTEMPTS, sweep
+from toolbox.ops.sweeper import sweep
 from toolbox.submissions.models import Document, Draft, Job, Submission
 
 SLUG = "kooperationsvereinbarung"

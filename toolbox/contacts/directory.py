@@ -60,8 +60,14 @@ def latest(fmt: str) -> BlankRender | None:
     )
 
 
-def is_current(row: BlankRender | None) -> bool:
-    return row is not None and row.cache_key == digest_of(current_payload())
+def current_digest() -> str:
+    """The digest the directory's renders must carry to be current."""
+    return digest_of(current_payload())
+
+
+def is_current(row: BlankRender | None, digest: str | None = None) -> bool:
+    """Whether `row` renders today's directory (`digest`: current_digest(), if known)."""
+    return row is not None and row.cache_key == (digest or current_digest())
 
 
 def request_rebuild() -> bool:
@@ -71,7 +77,8 @@ def request_rebuild() -> bool:
 
 def ensure_current() -> bool:
     """For the sweeper: ask for a rebuild if the cached render is missing or stale."""
-    if all(is_current(latest(fmt)) for fmt in FORMATS):
+    digest = current_digest()
+    if all(is_current(latest(fmt), digest) for fmt in FORMATS):
         return False
     request_rebuild()
     return True

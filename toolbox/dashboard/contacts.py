@@ -118,7 +118,6 @@ def export():
     response.headers.set(
         "Content-Disposition", "attachment", filename=f"{today}_Ansprechpersonen.csv"
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

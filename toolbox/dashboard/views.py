@@ -195,15 +195,13 @@ def status():
             selectinload(Submission.documents).load_only(*_DOCUMENT_COLUMNS),
         )
     ).all()
-    response = jsonify(
+    return jsonify(
         {
             "counts": _counts(filters),
             "newest_id": _newest_id(filters),
             "rows": [row_status(s) for s in submissions],
         }
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/einreichungen/<id:submission_id>")

@@ -159,21 +159,24 @@ class _Text(FieldType):
         schema = {**NON_BLANK} if f.required else {"type": "string"}
         return {**schema, "maxLength": self.max_chars}
 
+    def text_validators(self, f: Field) -> list:
+        """Present if required, valid Unicode, at most `max_chars` characters."""
+        return [
+            *self.presence(f),
+            no_lone_surrogates,
+            Length(
+                max=self.max_chars,
+                message=_l("Höchstens %(count)s Zeichen.", count=self.max_chars),
+            ),
+        ]
+
 
 class TextType(_Text):
     name = "text"
-    fill_in = "line"
 
     def form_field(self, f: Field):
         return StringField(
-            validators=[
-                *self.presence(f),
-                no_lone_surrogates,
-                Length(
-                    max=TEXT_MAX_CHARS,
-                    message=_l("Höchstens %(count)s Zeichen.", count=TEXT_MAX_CHARS),
-                ),
-            ],
+            validators=self.text_validators(f),
             filters=[clean_text, strip_spaces],
             **_kw(f),
         )
@@ -193,15 +196,7 @@ class TextareaType(_Text):
 
     def form_field(self, f: Field):
         return TextAreaField(
-            validators=[
-                *self.presence(f),
-                no_lone_surrogates,
-                Length(
-                    max=TEXTAREA_MAX_CHARS,
-                    message=_l("Höchstens %(count)s Zeichen.", count=TEXTAREA_MAX_CHARS),
-                ),
-                max_lines(TEXTAREA_MAX_LINES),
-            ],
+            validators=[*self.text_validators(f), max_lines(TEXTAREA_MAX_LINES)],
             filters=[clean_text, lambda v: v.strip("\n ") if isinstance(v, str) else v],
             **_kw(f),
         )
@@ -212,7 +207,6 @@ class TextareaType(_Text):
 
 class EmailType(_Text):
     name = "email"
-    fill_in = "line"
     input_type = "email"
 
     def form_field(self, f: Field):

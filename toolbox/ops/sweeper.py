@@ -17,8 +17,8 @@ from toolbox.contacts.directory import ensure_current as ensure_directory_curren
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
-from toolbox.jobs import HARD_TIME_LIMIT
-from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
+from toolbox.jobs import HARD_TIME_LIMIT, lifecycle
+from toolbox.jobs.recovery import QUEUED_GRACE, running_timeout
 from toolbox.submissions.delivery import enqueue_email
 from toolbox.submissions.models import Draft, Event, Job, Submission
 from toolbox.submissions.service import (
@@ -34,6 +34,7 @@ RUNNING_TIMEOUT = running_timeout(HARD_TIME_LIMIT)  # running longer: its worker
 EMAIL_QUIET = timedelta(minutes=10)  # longer than the longest retry backoff
 SWEEP_DELAY = timedelta(seconds=30)  # celery beat runs the sweep this often (by default)
 MAIL_MAX_ATTEMPTS = 10
+REQUEUED = "nach Unterbrechung erneut eingereiht"  # the timeline's word for a recovered job
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -45,29 +46,23 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     ).all():
         counts["requeued"] += enqueue(job_id)
 
-    stuck = db.session.execute(
-        select(Job.id, Job.attempts, Job.started_at).where(
-            Job.state == JobState.RUNNING, Job.started_at < now - RUNNING_TIMEOUT
+    for row in lifecycle.stuck(Job, now, RUNNING_TIMEOUT):
+        won = lifecycle.recover_stuck(
+            Job, row, queued={"queued_at": now}, failed={"finished_at": now}
         )
-    ).all()
-    for job_id, attempts, started_at in stuck:
-        guard = (Job.id == job_id, Job.state == JobState.RUNNING, Job.started_at == started_at)
-        if attempts >= MAX_ATTEMPTS:
-            error = given_up_message(attempts)
-            values = {"state": JobState.FAILED, "finished_at": now, "error": error}
-            key, event = "given_up", (JobState.FAILED, error)
-        else:
-            values = {"state": JobState.QUEUED, "queued_at": now, "started_at": None}
-            key, event = "recovered", (JobState.QUEUED, "nach Unterbrechung erneut eingereiht")
-        if db.session.execute(update(Job).where(*guard).values(**values)).rowcount:
-            submission_id = db.session.scalar(select(Job.submission_id).where(Job.id == job_id))
-            record_event(submission_id, "job", *event)
-            db.session.commit()
-            counts[key] += 1
-            if key == "recovered":
-                enqueue(job_id)
-        else:
+        if won is None:
             db.session.rollback()
+            continue
+        outcome, error = won
+        submission_id = db.session.scalar(select(Job.submission_id).where(Job.id == row.id))
+        if outcome == "given_up":
+            record_event(submission_id, "job", JobState.FAILED, error)
+        else:
+            record_event(submission_id, "job", JobState.QUEUED, REQUEUED)
+        db.session.commit()
+        counts[outcome] += 1
+        if outcome == "recovered":
+            enqueue(row.id)
 
     counts["emails"] = _sweep_emails(now)
     counts["kits"] = recover_kits(now)

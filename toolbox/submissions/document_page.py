@@ -26,17 +26,13 @@ def page(token: str):
     made = job.finished_at if job is not None and job.finished_at else submission.created_at
     ctx = document_context(instrument, submission.payload, made.date())
     view = get_html_view(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    response = current_app.make_response(
-        render_template(
-            "document_page.html",
-            submission=submission,
-            title=f"{instrument.document_title} – {ctx['short_name']}".rstrip(" –"),
-            document=Markup(view.render(instrument, ctx)),  # noqa: S704 (escaped by Jinja)
-            has_pdf=any(d.format == "pdf" for d in submission.documents),
-        )
+    return render_template(  # private (a token route): core/security.py sends no-store
+        "document_page.html",
+        submission=submission,
+        title=f"{instrument.document_title} – {ctx['short_name']}".rstrip(" –"),
+        document=Markup(view.render(instrument, ctx)),  # noqa: S704 (escaped by Jinja)
+        has_pdf=any(d.format == "pdf" for d in submission.documents),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/dokument.css")

@@ -27,7 +27,6 @@ from toolbox.core.time import to_local
 from toolbox.documents.render import MEDIA_TYPES, blank_filename, get_renderer
 from toolbox.instruments.formdata import drop_empty_rows, remove_row
 from toolbox.instruments.forms import (
-    InstrumentForm,
     flat_errors,
     form_class,
     to_payload,
@@ -36,6 +35,7 @@ from toolbox.instruments.forms import (
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
 from toolbox.instruments.shared import prefill, shared_values
 from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
+from toolbox.submissions.form_page import refused_form
 from toolbox.submissions.models import Draft, Submission
 from toolbox.submissions.preview import form_with_preview
 from toolbox.submissions.service import create_submission
@@ -90,16 +90,7 @@ def form(slug: str):
     if action == "draft":
         form = form_cls(formdata=request.form)
         if "csrf_token" in form and not form.csrf_token.validate(form):
-            return render_template(
-                "form.html",
-                instrument=instrument,
-                form=with_spare_rows(form),
-                show_errors=True,
-                draft_token=request.form.get("entwurf"),
-                errors={},
-                labels={},
-                workshop=workshop,
-            ), 422
+            return refused_form(instrument, form, workshop, errors={})
         draft = save_draft(instrument.slug, request.form, request.form.get("entwurf"))
         return redirect(url_for("instruments.draft", token=draft.token, gespeichert=1), code=303)
 
@@ -112,16 +103,7 @@ def form(slug: str):
         return redirect(url_for("submissions.page", token=submission.token), code=303)
     errors = flat_errors(form)
     errors.pop("csrf_token", None)  # explained separately: the session expired
-    return render_template(
-        "form.html",
-        instrument=instrument,
-        form=with_spare_rows(form),
-        show_errors=True,
-        draft_token=request.form.get("entwurf"),
-        errors=in_form_order(instrument, errors),
-        labels={name: error_label(instrument, name) for name in errors},
-        workshop=workshop,
-    ), 422
+    return refused_form(instrument, form, workshop, errors)
 
 
 def _workshop(instrument, token: str | None):
@@ -181,42 +163,6 @@ def blank(slug: str, fmt: str):
     response = Response(document.content, mimetype=MEDIA_TYPES[fmt])
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
-
-
-def in_form_order(instrument, errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The error summary lists the fields as the form shows them: the instrument's fields
-    (a list's own errors before its rows, rows and their fields in order), then the email
-    address at the end of the form."""
-    names = [f.name for f in instrument.fields]
-
-    def position(name: str) -> tuple[int, int, int]:
-        head, _, rest = name.partition("-")
-        if head not in names:
-            return (len(names) + (0 if head == "email" else 1), 0, 0)
-        if not rest:
-            return (names.index(head), -1, -1)
-        index, _, sub = rest.partition("-")
-        subs = [s.name for s in instrument.field(head).fields]
-        row = int(index) if index.isdigit() else 0
-        return (names.index(head), row, subs.index(sub) if sub in subs else len(subs))
-
-    return {name: errors[name] for name in sorted(errors, key=position)}
-
-
-def error_label(instrument, name: str) -> str:
-    """ "parteien-1-name" → "Partei 2: Name", for the error summary."""
-    if name == "email":
-        return str(InstrumentForm.email_spec.label)
-    head, _, rest = name.partition("-")
-    try:
-        field = instrument.field(head)
-    except KeyError:
-        return name
-    if not rest:
-        return ui(field.label)
-    index, _, sub = rest.partition("-")
-    sub_label = next((ui(s.label) for s in field.fields if s.name == sub), sub)
-    return f"{ui(field.row_label or field.label)} {int(index) + 1}: {sub_label}"
 
 
 @bp.app_template_filter("instrument_title")

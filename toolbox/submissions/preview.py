@@ -22,6 +22,7 @@ from toolbox.instruments.base import Instrument
 from toolbox.instruments.formdata import drop_empty_rows
 from toolbox.instruments.forms import flat_errors, form_class, to_payload, with_spare_rows
 from toolbox.instruments.registry import get_instrument
+from toolbox.submissions.form_page import refused_form
 
 bp = Blueprint("preview", __name__)
 
@@ -84,16 +85,7 @@ def form_with_preview(instrument: Instrument, workshop=None):
     """The no-JavaScript path: the form page again, input kept, with the preview shown."""
     form = form_class(instrument)(formdata=request.form)
     if "csrf_token" in form and not form.csrf_token.validate(form):
-        return render_template(
-            "form.html",
-            instrument=instrument,
-            form=with_spare_rows(form),
-            show_errors=True,
-            errors={},
-            labels={},
-            draft_token=request.form.get("entwurf"),
-            workshop=workshop,
-        ), 422
+        return refused_form(instrument, form, workshop, errors={})
     return render_template(
         "form.html",
         instrument=instrument,

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from toolbox.core.time import local_time
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.ops.sweeper import MAX_ATTEMPTS, RUNNING_TIMEOUT, SWEEP_DELAY
+from toolbox.jobs.recovery import MAX_ATTEMPTS
+from toolbox.ops.sweeper import RUNNING_TIMEOUT, SWEEP_DELAY
 from toolbox.submissions.models import Document, Job, Submission
 
 bp = Blueprint("submissions", __name__)
@@ -104,5 +105,4 @@ def download(token: str, fmt: str):
         abort(404)
     response = Response(document.content, mimetype=MEDIA_TYPES[fmt])
     response.headers.set("Content-Disposition", "attachment", filename=document.filename)
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -31,7 +31,7 @@ from toolbox.documents.render import Renderer, get_renderer
 from toolbox.instruments.base import Instrument
 from toolbox.jobs import lifecycle
 from toolbox.jobs.queue import BUILD_KIT, enqueue
-from toolbox.jobs.recovery import MAX_ATTEMPTS, QUEUED_GRACE, given_up_message, running_timeout
+from toolbox.jobs.recovery import QUEUED_GRACE, running_timeout
 from toolbox.submissions.models import Document, Job, Submission
 from toolbox.workshops.kit_content import (
     BlankDocument,
@@ -146,24 +146,15 @@ def recover_kits(now: datetime) -> int:
         if won:
             enqueue_kit(kit_id)
             count += 1
-    stuck = db.session.execute(
-        select(Kit.id, Kit.attempts, Kit.started_at).where(
-            Kit.state == JobState.RUNNING, Kit.started_at < now - RUNNING_TIMEOUT
+    for row in lifecycle.stuck(Kit, now, RUNNING_TIMEOUT):
+        won = lifecycle.recover_stuck(
+            Kit, row, queued={"requested_at": now}, failed={"step": "Fehlgeschlagen"}
         )
-    ).all()
-    for kit_id, attempts, started_at in stuck:
-        guard = (Kit.id == kit_id, Kit.state == JobState.RUNNING, Kit.started_at == started_at)
-        if attempts >= MAX_ATTEMPTS:
-            error = given_up_message(attempts)
-            values = {"state": JobState.FAILED, "error": error, "step": "Fehlgeschlagen"}
-        else:
-            values = {"state": JobState.QUEUED, "requested_at": now, "started_at": None}
-        won = db.session.execute(update(Kit).where(*guard).values(**values)).rowcount
         db.session.commit()
         if won:
             count += 1
-            if values["state"] == JobState.QUEUED:
-                enqueue_kit(kit_id)
+            if won[0] == "recovered":
+                enqueue_kit(row.id)
     return count
 
 

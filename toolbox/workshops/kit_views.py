@@ -70,9 +70,7 @@ def status(workshop_id: int):
     if not current_user.is_authenticated:
         return jsonify({"error": _("Bitte melden Sie sich an.")}), 401
     workshop = workshop_or_404(workshop_id)
-    response = jsonify(kit_status(workshop, workshop.kit))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(kit_status(workshop, workshop.kit))
 
 
 @bp.get("/download")
@@ -86,7 +84,6 @@ def download(workshop_id: int):
     response.headers.set(
         "Content-Disposition", "attachment", filename=kit_filename(workshop.title, workshop.date)
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -241,7 +241,6 @@ def qr(workshop_id: int, ext: str):
         response.headers.set(
             "Content-Disposition", "attachment", filename=_qr_filename(workshop, ext)
         )
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
