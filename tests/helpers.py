@@ -174,6 +174,13 @@ def form_post(
     return client.post(url, data=MultiDict(fields))
 
 
+def form_submit(client, slug: str, data: dict, extra: dict | None = None) -> str:
+    """The browser form of `slug` sent with `data` and accepted; the submission's token."""
+    response = form_post(client, data, extra=extra, slug=slug)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
 def make_stuck(app, attempts: int) -> None:
     """The one job looks like its worker died while running it."""
     with app.app_context():

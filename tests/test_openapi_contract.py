@@ -82,25 +82,38 @@ def _places(data: dict, path: str):
     return [(row, sub) for row in data.get(head) or [] if sub in row]
 
 
+def _pairs(data: dict, earlier: str, later: str):
+    """The (earlier, later) places a rule compares: within each row when both are fields
+    of the same list's rows, else every earlier with every later."""
+    head, _, a_sub = earlier.partition("[].")
+    later_head, _, b_sub = later.partition("[].")
+    if a_sub and b_sub and head == later_head:
+        return [
+            ((row, a_sub), (row, b_sub))
+            for row in data.get(head) or []
+            if isinstance(row, dict) and a_sub in row and b_sub in row
+        ]
+    return [(a, b) for a in _places(data, earlier) for b in _places(data, later)]
+
+
 def apply_rules(rules: list[dict], data: dict) -> None:
     for rule in rules:
         if rule["rule"] == "after":
-            for a_box, a_key in _places(data, rule["earlier"]):
-                for b_box, b_key in _places(data, rule["later"]):
-                    a, b = _parse(a_box[a_key]), _parse(b_box[b_key])
-                    if a is None or b is None or type(a) is not type(b):
-                        continue
-                    gap = rule.get("enough_days") or (1 if rule["strict"] else 0)
-                    if isinstance(a, dt.date) and (b - a).days >= gap:
-                        continue
-                    if isinstance(a, dt.time) and (b > a if gap else b >= a):
-                        continue
-                    gap = gap if isinstance(a, dt.date) else min(gap, 1)
-                    later = _shift(a, gap)
-                    if later is not None and _text(later) <= "2100-12-31":
-                        b_box[b_key] = _text(later)
-                    else:
-                        a_box[a_key] = _text(_shift(b, -gap))
+            for (a_box, a_key), (b_box, b_key) in _pairs(data, rule["earlier"], rule["later"]):
+                a, b = _parse(a_box[a_key]), _parse(b_box[b_key])
+                if a is None or b is None or type(a) is not type(b):
+                    continue
+                gap = rule.get("enough_days") or (1 if rule["strict"] else 0)
+                if isinstance(a, dt.date) and (b - a).days >= gap:
+                    continue
+                if isinstance(a, dt.time) and (b > a if gap else b >= a):
+                    continue
+                gap = gap if isinstance(a, dt.date) else min(gap, 1)
+                later = _shift(a, gap)
+                if later is not None and _text(later) <= "2100-12-31":
+                    b_box[b_key] = _text(later)
+                else:
+                    a_box[a_key] = _text(_shift(b, -gap))
         elif rule["rule"] == "in_year":
             year = data.get(rule["year"])
             for box, key in _places(data, rule["date"]):

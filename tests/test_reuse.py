@@ -90,10 +90,10 @@ def test_blank_forms_download(client):
 
 def test_shared_concepts_are_declared():
     from toolbox.instruments.registry import INSTRUMENTS
-    from toolbox.instruments.shared import CONCEPTS
+    from toolbox.instruments.shared import ALL_CONCEPTS
 
     used = {f.shares for i in INSTRUMENTS.values() for f in i.fields if f.shares}
-    assert used <= set(CONCEPTS)
+    assert used <= set(ALL_CONCEPTS)
     assert {"gruppe", "einrichtung", "ort"} <= used
 
 

@@ -67,7 +67,10 @@ class TemplateDoc:
         footer = self.doc.sections[0].footer
         p = footer.paragraphs[0]
         p.text = ""
-        run = p.add_run("Erstellt am {{ generated }}\t\tSeite ")
+        run = p.add_run(
+            "Erstellt am {{ generated }}{% if ersetzt is defined and ersetzt %} · ersetzt die "
+            "Fassung vom {{ ersetzt }}{% endif %}\t\tSeite "
+        )
         _small(run)
         _field(p, "PAGE")
         _small(p.add_run(" von "))

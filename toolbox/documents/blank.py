@@ -153,6 +153,7 @@ def blank_context(instrument: Instrument, generated: str) -> dict:
         "short_name": "Vorlage zum Ausfüllen",
         "description": instrument.description,
         "generated": generated,
+        "ersetzt": "",
         "items": [blank_item(f) for f in instrument.fields],
         "signed": instrument.signed,
     }

@@ -28,7 +28,8 @@ FRAGMENT_BASE = """\
   {% block subtitle %}{% endblock %}
 </header>
 {% block content %}{% endblock %}
-<p class="generated">Erstellt am {{ generated }}</p>
+<p class="generated">Erstellt am {{ generated }}
+{%- if ersetzt is defined and ersetzt %} · ersetzt die Fassung vom {{ ersetzt }}{% endif %}</p>
 </article>
 """
 

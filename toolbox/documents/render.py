@@ -56,13 +56,16 @@ class Renderer:
         payload: dict,
         today: dt.date | None = None,
         blank: bool = False,
+        replaces: str = "",
     ) -> list[RenderedDocument]:
-        """All documents of one submission, or (`blank`) the form to fill in by hand."""
+        """All documents of one submission, or (`blank`) the form to fill in by hand.
+        `replaces`: when the version this one corrects was made, for the footer."""
         today = today or berlin_today()
         if blank:
             return self.render_blank(instrument, today)
         payload = sanitize_value(payload)
         ctx = display_context(instrument, payload, today)
+        ctx["ersetzt"] = replaces
         # One line: it becomes the DOCX/PDF title and the calendar's name (no line breaks).
         title = " ".join(f"{instrument.document_title} – {ctx['short_name']}".split()).rstrip(" –")
         out = []

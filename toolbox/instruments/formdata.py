@@ -71,3 +71,13 @@ def json_to_formdata(instrument: Instrument, data: dict) -> tuple[MultiDict, dic
         else:
             f.kind.add_json(md, key, f, value, errors)
     return md, errors
+
+
+def payload_to_formdata(instrument: Instrument, payload: dict) -> MultiDict:
+    """Form data that shows a stored payload again, every field and row ("Korrigieren").
+    Keys the instrument no longer has, and values it would refuse, are left out."""
+    known = {f.name for f in instrument.fields}
+    formdata, _errors = json_to_formdata(
+        instrument, {k: v for k, v in payload.items() if k in known}
+    )
+    return formdata

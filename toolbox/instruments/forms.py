@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, StringField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from toolbox.instruments.base import Field, Instrument, Message
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
@@ -24,6 +24,14 @@ from toolbox.instruments.wtf import single_address, strip_spaces
 def make_field(f: Field):
     """The WTForms field for one declaration (its type object builds it)."""
     return f.kind.form_field(f)
+
+
+# How an email address is checked, wherever one is given (the form, the API, added later).
+EMAIL_CHECKS = (
+    single_address,
+    Length(max=254, message=_l("Die Adresse ist zu lang.")),
+    Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
+)
 
 
 class InstrumentForm(FlaskForm):
@@ -40,12 +48,7 @@ class InstrumentForm(FlaskForm):
     email = StringField(
         email_spec.label,
         description=email_spec.help,
-        validators=[
-            Optional(),
-            single_address,
-            Length(max=254, message=_l("Die Adresse ist zu lang.")),
-            Email(message=_l("Bitte eine gültige E-Mail-Adresse angeben.")),
-        ],
+        validators=[Optional(), *EMAIL_CHECKS],
         filters=[strip_spaces],
     )
 
@@ -111,6 +114,17 @@ class InstrumentForm(FlaskForm):
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors) or any(flat_errors(self).values())
+
+
+class AddressForm(FlaskForm):
+    """An address for the documents given after the fact (private page and API), checked
+    like the form's."""
+
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(message=_l("Bitte eine E-Mail-Adresse angeben.")), *EMAIL_CHECKS],
+        filters=[strip_spaces],
+    )
 
 
 @cache

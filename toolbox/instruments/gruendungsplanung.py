@@ -1,5 +1,6 @@
 """Gründungsplanung: a professional service plans a new self-help group under its roof,
-advised by the contact point. Output: a planning sheet and the founding meeting as .ics."""
+advised by the contact point. Output: a planning sheet, and the founding meeting and the
+guided sessions after it as .ics."""
 
 from __future__ import annotations
 
@@ -126,25 +127,81 @@ def short_name(payload: dict) -> str:
     return payload.get("arbeitstitel") or ""
 
 
+# Days between the guided sessions, or months for the monthly rhythms (then the same
+# weekday in the same week of the month, e.g. the second Thursday).
+TURNUS_DAYS = {"woechentlich": 7, "vierzehntaegig": 14}
+TURNUS_MONTHS = {"monatlich": 1, "vierteljaehrlich": 3}
+SESSION_HOURS = 2
+
+
+def session_days(payload: dict) -> list[dt.date]:
+    """The dates of the guided sessions after the founding meeting: on the group's
+    weekday, in its rhythm, as many as the guided phase has."""
+    founding = parse_date(payload.get("gruendungstreffen"))
+    count = payload.get("anleitung_sitzungen") or 0
+    days_of_week = [value for value, _ in WOCHENTAGE]
+    weekday = (
+        days_of_week.index(payload["wochentag"])
+        if payload.get("wochentag") in days_of_week
+        else None
+    )
+    if founding is None or weekday is None or count < 1:
+        return []
+    # the group's first regular day after the founding meeting
+    first = founding + dt.timedelta(days=(weekday - founding.weekday() - 1) % 7 + 1)
+    turnus = payload.get("turnus")
+    if turnus in TURNUS_MONTHS:
+        week = min((founding.day - 1) // 7, 3)  # 0 … 3: a week every month has
+        days = []
+        for n in range(1, count + 1):
+            month = founding.month - 1 + n * TURNUS_MONTHS[turnus]
+            year, month = founding.year + month // 12, month % 12 + 1
+            start = dt.date(year, month, 1)
+            days.append(start + dt.timedelta(days=(weekday - start.weekday()) % 7 + 7 * week))
+        return days
+    step = TURNUS_DAYS.get(turnus, 7)
+    if step > 7 and (first - founding).days <= 7:
+        first += dt.timedelta(days=7)  # 14-täglich: two weeks after a founding on that day
+    return [first + dt.timedelta(days=step * n) for n in range(count)]
+
+
 def calendar(payload: dict) -> list[CalendarEvent]:
-    """The founding meeting: at the group's time for two hours, else as an all-day event."""
+    """The founding meeting, then each guided session of the guided phase, at the
+    group's time for two hours (the founding meeting all day without a time)."""
     day = parse_date(payload.get("gruendungstreffen"))
     if day is None:
         return []
+    at = dt.time.fromisoformat(payload["uhrzeit"]) if payload.get("uhrzeit") else None
     start: dt.date | dt.datetime = day
     end = None
-    if payload.get("uhrzeit"):
-        start = dt.datetime.combine(day, dt.time.fromisoformat(payload["uhrzeit"]))
-        end = start + dt.timedelta(hours=2)
-    return [
+    if at is not None:
+        start = dt.datetime.combine(day, at)
+        end = start + dt.timedelta(hours=SESSION_HOURS)
+    title = payload["arbeitstitel"]
+    events = [
         CalendarEvent(
-            summary=f"Gründungstreffen „{payload['arbeitstitel']}“",
+            summary=f"Gründungstreffen „{title}“",
             start=start,
             end=end,
             location=payload.get("raum") or "",
             description="Gründungstreffen der neuen Selbsthilfegruppe.",
         )
     ]
+    sessions = session_days(payload) if at is not None else []
+    guide = payload.get("begleitung") or payload.get("fachkraft") or ""
+    for number, session in enumerate(sessions, start=1):
+        begin = dt.datetime.combine(session, at)
+        events.append(
+            CalendarEvent(
+                summary=f"Begleitete Sitzung {number} von {len(sessions)} „{title}“",
+                start=begin,
+                end=begin + dt.timedelta(hours=SESSION_HOURS),
+                location=payload.get("raum") or "",
+                description="Anleitungsphase der neuen Selbsthilfegruppe"
+                + (f", begleitet von {guide}." if guide else "."),
+            )
+        )
+    return events
 
 
 INSTRUMENT = Instrument(

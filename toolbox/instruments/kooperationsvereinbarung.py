@@ -83,6 +83,7 @@ FIELDS = (
         "textarea",
         required=True,
         help="Was soll die Zusammenarbeit erreichen? Gern als Liste, eine Zeile je Ziel.",
+        shares="ziele",
     ),
     Field(
         "leistungen_einrichtung",
@@ -167,7 +168,7 @@ FIELDS = (
         "textarea",
         help="Ist der Raum kostenfrei? Wer trägt Material- und Druckkosten?",
     ),
-    Field("beginn", "Beginn der Zusammenarbeit", "date", required=True),
+    Field("beginn", "Beginn der Zusammenarbeit", "date", required=True, shares="beginn"),
     Field("laufzeit", "Laufzeit", "choice", choices=LAUFZEIT, default="unbefristet"),
     Field("befristet_bis", "befristet bis", "date", help="Nur bei befristeter Laufzeit."),
     Field(

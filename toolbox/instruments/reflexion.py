@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from toolbox.instruments.base import NON_BLANK, Field, Instrument, parse_date, required_if
+from toolbox.instruments.base import (
+    LIST_MAX_ROWS,
+    NON_BLANK,
+    Field,
+    Instrument,
+    parse_date,
+    required_if,
+)
+from toolbox.instruments.shared import goal_lines
 
 ZIELERREICHUNG = (
     ("nicht", "nicht erreicht"),
@@ -22,6 +30,7 @@ FIELDS = (
         "Zeitraum von",
         "date",
         help="Beginn des Zeitraums, auf den Sie zurückblicken, z. B. der Beginn der Vereinbarung.",
+        shares="beginn",
     ),
     Field(
         "zeitraum_bis",
@@ -153,6 +162,18 @@ def extend_context(ctx: dict, payload: dict) -> dict:
     }
 
 
+def imports(values: dict[str, str]) -> dict[str, str]:
+    """The agreement's goals, one row each, ready to be rated (Als Vorlage verwenden)."""
+    goals = goal_lines(values.get("ziele") or "")[:LIST_MAX_ROWS]
+    return {f"ziele-{index}-ziel": goal for index, goal in enumerate(goals)}
+
+
+def exports(payload: dict) -> dict[str, str]:
+    """The goals reviewed, one line each, e.g. for the next agreement."""
+    goals = [row.get("ziel") for row in payload.get("ziele") or [] if row.get("ziel")]
+    return {"ziele": "\n".join(goals)} if goals else {}
+
+
 INSTRUMENT = Instrument(
     slug="reflexion",
     title="Gemeinsame Reflexion und Bewertung der Kooperation",
@@ -167,4 +188,6 @@ INSTRUMENT = Instrument(
     extend_context=extend_context,
     short_name=short_name,
     signed=True,
+    exports=exports,
+    imports=imports,
 )

@@ -2,7 +2,9 @@
 submission of any instrument prefilled with what the earlier one already said.
 
 An instrument takes part by marking fields with ``Field(..., shares=CONCEPT)``, and may
-export more values from its payload with ``Instrument(exports=...)``.
+export more values from its payload with ``Instrument(exports=...)`` and read them into
+other fields (list rows) with ``Instrument(imports=...)``. Each concept is declared once,
+here, with the label the form uses to say what was taken over.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ CONCEPTS = {
     "ort": "Ort",
     "raum": "Raum",
 }
+# Content carried only from one submission to another (a workshop does not preset it):
+# the agreement's goals are what the Reflexion reviews, one line (or row) per goal.
+CONTENT_CONCEPTS = {
+    "ziele": "Ziele der Zusammenarbeit",
+    "beginn": "Beginn der Zusammenarbeit",
+}
+ALL_CONCEPTS = {**CONCEPTS, **CONTENT_CONCEPTS}
 
 
 def shared_values(instrument: Instrument, payload: dict) -> dict[str, str]:
@@ -27,7 +36,36 @@ def shared_values(instrument: Instrument, payload: dict) -> dict[str, str]:
     for f in instrument.fields:
         if f.shares and isinstance(payload.get(f.name), str) and payload[f.name]:
             values[f.shares] = payload[f.name]
-    return {k: v for k, v in values.items() if k in CONCEPTS and v}
+    return {k: v for k, v in values.items() if k in ALL_CONCEPTS and v}
+
+
+def taken_over(target: Instrument, values: dict[str, str]) -> list[str]:
+    """The labels of the concepts `prefill` fills into `target`, in declaration order,
+    for the form to say what it took over."""
+    return [
+        label
+        for concept, label in ALL_CONCEPTS.items()
+        if concept in values and _fills(target, {concept: values[concept]})
+    ]
+
+
+def _fills(target: Instrument, values: dict[str, str]) -> bool:
+    if any(f.shares in values for f in target.fields if f.shares):
+        return True
+    return target.imports is not None and bool(target.imports(values))
+
+
+def goal_lines(text: str) -> list[str]:
+    """The goals of a text written "one line per goal", without list marks ("- ", "1.")."""
+    goals = []
+    for line in text.splitlines():
+        goal = line.strip().lstrip("-–•*·").strip()
+        head, dot, rest = goal.partition(".")
+        if dot and head.isdigit() and rest.strip():
+            goal = rest.strip()
+        if goal:
+            goals.append(goal)
+    return goals
 
 
 def prefill(target: Instrument, values: dict[str, str]) -> MultiDict:

@@ -23,6 +23,7 @@ def display_context(instrument: Instrument, payload: dict, today: dt.date) -> di
     ctx["raw"] = payload
     ctx["document_title"] = instrument.document_title
     ctx["generated"] = german_date(today)
+    ctx["ersetzt"] = ""  # a correction: when the version it replaces was made (footer)
     ctx["short_name"] = instrument.short_name(payload)
     ctx["fill_in"] = False  # True only on the blank form to fill in by hand (documents/blank.py)
     if instrument.extend_context is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from toolbox.core.extensions import limiter
-from toolbox.instruments.forms import to_payload, validated_form
+from toolbox.instruments.forms import AddressForm, flat_errors, to_payload, validated_form
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.submissions.delivery import request_resend
+from toolbox.submissions.delivery import request_email, request_resend
 from toolbox.submissions.form_views import submit_limit
 from toolbox.submissions.mail_limits import ResendRefused, resend_rate_limit
 from toolbox.submissions.models import Submission
@@ -109,14 +111,36 @@ def email_status(submission: Submission) -> dict:
 @bp.post("/submissions/<token>/email")
 @limiter.limit(resend_rate_limit)
 def resend_email(token: str):
-    """Send the documents email again (after a failure, or once more)."""
+    """Send the documents email again (after a failure, or once more); with a body
+    ``{"email": …}``, to an address given after the fact (only if there was none)."""
     submission = submission_or_404(token)
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict):
+        return _bad({"_body": ["Bitte ein JSON-Objekt senden."]})
+    unknown = set(body) - {"email"}
+    if unknown:
+        return _bad({key: ["Unbekanntes Feld."] for key in sorted(unknown)})
+    address = body.get("email")
+    if address is not None:
+        if not isinstance(address, str):
+            return _bad({"email": [_("Bitte eine E-Mail-Adresse als Text angeben.")]})
+        if submission.email:
+            return jsonify(
+                {"error": _("Für diese Einreichung ist schon eine E-Mail-Adresse angegeben.")}
+            ), 409
+        form = AddressForm(formdata=MultiDict({"email": address}), meta={"csrf": False})
+        if not form.validate():
+            return _bad(flat_errors(form))
     try:
-        accepted = request_resend(submission)
+        if address is None:
+            accepted = request_resend(submission)
+        else:
+            accepted = request_email(submission, form.email.data)
     except ResendRefused as refusal:
         return jsonify({"error": str(refusal)}), 429
     if not accepted:
-        return jsonify({"error": "Für diese Einreichung kann keine E-Mail gesendet werden."}), 409
+        message = _("Für diese Einreichung kann keine E-Mail gesendet werden.")
+        return jsonify({"error": message}), 409
     return jsonify(submission_status(submission)), 202
 
 

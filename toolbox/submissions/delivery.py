@@ -13,18 +13,18 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app, render_template
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.core.mail import new_message, send, sender_address
-from toolbox.core.states import EmailState
+from toolbox.core.states import EmailState, JobState
 from toolbox.core.urls import external_url
 from toolbox.documents.render import MEDIA_TYPES
 from toolbox.instruments.registry import get_instrument
 from toolbox.jobs.queue import SEND_DOCUMENTS, enqueue
-from toolbox.submissions.mail_limits import RESEND_DETAIL, check_resend_allowed
-from toolbox.submissions.models import Submission
+from toolbox.submissions.mail_limits import ADDED_DETAIL, RESEND_DETAIL, check_resend_allowed
+from toolbox.submissions.models import Job, Submission
 from toolbox.submissions.service import outbox_key, record_event
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,42 @@ def request_resend(submission: Submission) -> bool:
         record_event(submission.id, "email", EmailState.PENDING, RESEND_DETAIL)
     db.session.commit()
     if won:
+        enqueue_email(submission.id)
+    return bool(won)
+
+
+def request_email(submission: Submission, address: str) -> bool:
+    """none → pending with an address given after the fact (validated by the caller, see
+    forms.AddressForm); False when the submission has an address already. The documents
+    go out once they are done (render_job sends them if they are not yet). Raises
+    ResendRefused past the same per-submission limits as re-sending."""
+    if submission.email or submission.email_state != EmailState.NONE:
+        return False
+    check_resend_allowed(submission.id)
+    won = db.session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.email.is_(None),
+            Submission.email_state == EmailState.NONE,
+        )
+        .values(
+            email=address,
+            email_state=EmailState.PENDING,
+            email_generation=Submission.email_generation + 1,
+            email_error=None,
+            email_claimed_at=None,
+            email_sent_at=None,
+            email_requested_at=utcnow(),
+        )
+    ).rowcount
+    if won:
+        record_event(submission.id, "email", EmailState.PENDING, ADDED_DETAIL)
+    db.session.commit()
+    # Read after the commit: a job finishing meanwhile either saw the address (and sends)
+    # or finished before, and then it is done here; claim_email stops a second send.
+    job_state = db.session.scalar(select(Job.state).where(Job.submission_id == submission.id))
+    if won and job_state == JobState.DONE:
         enqueue_email(submission.id)
     return bool(won)
 

@@ -25,6 +25,7 @@ def page(token: str):
     # The date the PDF was made on (its footer), before that the day it was submitted.
     made = job.finished_at if job is not None and job.finished_at else submission.created_at
     ctx = document_context(instrument, submission.payload, made.date())
+    ctx["ersetzt"] = submission.replaces_label
     view = get_html_view(current_app.config["TOOLBOX_TEMPLATES_DIR"])
     return render_template(  # private (a token route): core/security.py sends no-store
         "document_page.html",

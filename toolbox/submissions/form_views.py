@@ -25,7 +25,7 @@ from toolbox.core.extensions import csrf, limiter
 from toolbox.core.i18n import ui
 from toolbox.core.time import to_local
 from toolbox.documents.render import MEDIA_TYPES, blank_filename, get_renderer
-from toolbox.instruments.formdata import drop_empty_rows, remove_row
+from toolbox.instruments.formdata import drop_empty_rows, payload_to_formdata, remove_row
 from toolbox.instruments.forms import (
     flat_errors,
     form_class,
@@ -33,7 +33,7 @@ from toolbox.instruments.forms import (
     with_spare_rows,
 )
 from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.instruments.shared import prefill, shared_values
+from toolbox.instruments.shared import prefill, shared_values, taken_over
 from toolbox.submissions.drafts import discard_draft, draft_formdata, save_draft
 from toolbox.submissions.form_page import refused_form
 from toolbox.submissions.models import Draft, Submission
@@ -44,6 +44,9 @@ from toolbox.workshops.participants import WORKSHOP_FIELD, closed_page
 from toolbox.workshops.service import offers, workshop_by_token, workshop_prefill
 
 bp = Blueprint("instruments", __name__)
+
+# The hidden form field naming the submission a correction replaces (GET: ?korrektur=).
+REPLACES_FIELD = "ersetzt"
 
 
 @bp.get("/")
@@ -71,8 +74,14 @@ def form(slug: str):
     if refusal is not None:
         return refusal
     if request.method == "GET":
-        source = request.args.get("vorlage")
-        formdata = _prefill(instrument, source) if source else None
+        replaces = reuse = None
+        if request.args.get("korrektur"):
+            replaces = _correction_or_404(instrument, request.args["korrektur"])
+            formdata = payload_to_formdata(instrument, replaces.payload)
+        elif request.args.get("vorlage"):
+            formdata, reuse = _prefill(instrument, request.args["vorlage"])
+        else:
+            formdata = None
         if workshop is not None and formdata is None:
             formdata = workshop_prefill(instrument, workshop)
         return render_template(
@@ -80,6 +89,8 @@ def form(slug: str):
             instrument=instrument,
             form=with_spare_rows(form_cls(formdata=formdata)),
             workshop=workshop,
+            replaces=replaces,
+            reuse=reuse,
         )
 
     action = request.form.get("action", "submit")
@@ -97,7 +108,11 @@ def form(slug: str):
     form = form_cls(formdata=drop_empty_rows(instrument, request.form))
     if form.validate():
         submission = create_submission(
-            instrument, to_payload(form), email=form.email.data or None, workshop=workshop
+            instrument,
+            to_payload(form),
+            email=form.email.data or None,
+            workshop=workshop,
+            replaces=correction_of(instrument.slug, request.form.get(REPLACES_FIELD)),
         )
         discard_draft(request.form.get("entwurf"))
         return redirect(url_for("submissions.page", token=submission.token), code=303)
@@ -120,12 +135,32 @@ def _workshop(instrument, token: str | None):
 
 
 def _prefill(instrument, token: str):
-    """Form data from the shared values of an earlier submission (Als Vorlage verwenden)."""
+    """(form data, what was taken over) from the shared values of an earlier submission
+    (Als Vorlage verwenden); (None, None) when it shares nothing with this instrument."""
     source = Submission.query.filter_by(token=token).one_or_none()
     if source is None or get_instrument(source.instrument) is None:
         abort(404)
     values = shared_values(get_instrument(source.instrument), source.payload)
-    return prefill(instrument, values) or None
+    formdata = prefill(instrument, values)
+    if not formdata:
+        return None, None
+    return formdata, {"source": source, "labels": taken_over(instrument, values)}
+
+
+def _correction_or_404(instrument, token: str) -> Submission:
+    replaces = correction_of(instrument.slug, token)
+    if replaces is None:
+        abort(404)
+    return replaces
+
+
+@bp.app_template_global()
+def correction_of(slug: str, token: str | None) -> Submission | None:
+    """The submission of this instrument a correction replaces, named by its token; None
+    when there is none (any more: a deleted one makes the correction a new submission)."""
+    if not token:
+        return None
+    return Submission.query.filter_by(token=token, instrument=slug).one_or_none()
 
 
 @bp.get("/entwurf/<token>")
@@ -143,6 +178,7 @@ def draft(token: str):
         draft=draft,
         draft_saved=bool(request.args.get("gespeichert")),
         workshop=workshop_by_token(formdata.get(WORKSHOP_FIELD)),
+        replaces=correction_of(instrument.slug, formdata.get(REPLACES_FIELD)),
     )
 
 

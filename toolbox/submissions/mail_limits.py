@@ -24,6 +24,9 @@ from toolbox.submissions.models import Event
 
 # Recorded on the event of each re-send request (toolbox.submissions.delivery.request_resend).
 RESEND_DETAIL = "erneut angefordert"
+# … and on the event of an address given after the fact (delivery.request_email), which
+# counts against the same limits.
+ADDED_DETAIL = "Adresse nachgetragen"
 RESENDS_PER_HOUR = 3
 RESENDS_TOTAL = 10
 
@@ -38,7 +41,7 @@ def check_resend_allowed(submission_id: int) -> None:
         Event.submission_id == submission_id,
         Event.kind == "email",
         Event.state == EmailState.PENDING,
-        Event.detail == RESEND_DETAIL,
+        Event.detail.in_((RESEND_DETAIL, ADDED_DETAIL)),
     )
     total = db.session.scalar(requests)
     if total >= RESENDS_TOTAL:

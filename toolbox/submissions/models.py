@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from toolbox.core.db import new_token, utcnow
 from toolbox.core.extensions import db
 from toolbox.core.states import EmailState, JobState
+from toolbox.core.time import local_time
 
 if TYPE_CHECKING:
     from toolbox.workshops.models import Workshop
@@ -46,6 +47,11 @@ class Submission(db.Model):
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshop.id", ondelete="SET NULL"), index=True
     )
+    # "Korrigieren": this submission is a corrected version of that earlier one, whose
+    # documents stay until the retention period ends.
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="SET NULL"), index=True
+    )
 
     job: Mapped[Job] = relationship(
         back_populates="submission", uselist=False, cascade="all, delete-orphan"
@@ -55,10 +61,24 @@ class Submission(db.Model):
     )
     events: Mapped[list[Event]] = relationship(cascade="all, delete-orphan", order_by="Event.id")
     workshop: Mapped[Workshop | None] = relationship(back_populates="submissions")
+    replaces: Mapped[Submission | None] = relationship(
+        remote_side="Submission.id", back_populates="replaced_by"
+    )
+    replaced_by: Mapped[list[Submission]] = relationship(
+        back_populates="replaces", order_by="Submission.id"
+    )
 
     @property
     def payload(self) -> dict:
         return json.loads(self.payload_json)
+
+    @property
+    def replaces_label(self) -> str:
+        """When the version this one corrects was made ("03.12.2026, 17:20 Uhr"), for
+        the documents' footer; empty for a first version."""
+        if self.replaces is None:
+            return ""
+        return local_time(self.replaces.created_at, "%d.%m.%Y, %H:%M Uhr")
 
     @property
     def page_path(self) -> str:

@@ -252,18 +252,36 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Die E-Mail mit den Dokumenten noch einmal senden",
                     "description": (
-                        "Höchstens 3-mal pro Stunde und 10-mal insgesamt je Einreichung, "
-                        "dazu eine Grenze je Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
+                        "Ohne Inhalt: an die angegebene Adresse noch einmal. Mit "
+                        '`{"email": …}`: an diese Adresse, wenn beim Einreichen keine '
+                        "angegeben wurde (geprüft wie im Formular). Höchstens 3-mal pro "
+                        "Stunde und 10-mal insgesamt je Einreichung, dazu eine Grenze je "
+                        "Absender-Adresse (TOOLBOX_RESEND_RATE_LIMIT)."
                     ),
                     "parameters": [token],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "properties": {"email": EMAIL_SCHEMA},
+                                }
+                            }
+                        },
+                    },
                     "responses": {
                         "202": _json(
                             {"$ref": "#/components/schemas/status"},
                             "Angenommen; die E-Mail wird gesendet",
                         ),
+                        "400": _json(ref["errors"], "Ungültige Adresse (Meldung bei `email`)"),
                         "404": not_found,
                         "409": _json(
-                            ref["message"], "Keine Adresse, oder die E-Mail ist unterwegs"
+                            ref["message"],
+                            "Keine Adresse, schon eine Adresse angegeben, oder die E-Mail ist "
+                            "unterwegs",
                         ),
                         "429": too_many,
                     },

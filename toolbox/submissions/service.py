@@ -33,15 +33,21 @@ def create_submission(
     payload: dict,
     email: str | None = None,
     workshop: Workshop | None = None,
+    replaces: Submission | None = None,
 ) -> Submission:
     """Store the submission and its job in one transaction, then enqueue the job id.
-    `workshop`: made through that workshop's participant link."""
+    `workshop`: made through that workshop's participant link. `replaces`: the earlier
+    submission this one corrects (its documents stay); a correction goes to the same
+    workshop as the submission it corrects."""
+    if replaces is not None and workshop is None:
+        workshop = replaces.workshop
     submission = Submission(
         instrument=instrument.slug,
         payload_json=json.dumps(payload, ensure_ascii=False),
         short_name=instrument.short_name(payload)[:200],
         job=Job(),
         workshop_id=workshop.id if workshop else None,
+        replaces_id=replaces.id if replaces else None,
     )
     submission.events.append(Event(kind="job", state=JobState.QUEUED))
     if email:

@@ -43,7 +43,9 @@ def render_job(job_id: int) -> None:
     instrument = get_instrument(submission.instrument)
     try:
         renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-        documents = renderer.render(instrument, submission.payload)
+        documents = renderer.render(
+            instrument, submission.payload, replaces=submission.replaces_label
+        )
     except Exception as exc:  # noqa: BLE001 - any render error is recorded on the job
         record_failure("job", job_id, exc, fail_job, SOFT_TIME_LIMIT)
         return

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from toolbox.core.extensions import limiter
 from toolbox.core.time import local_time
 from toolbox.documents.render import MEDIA_TYPES
+from toolbox.instruments.forms import AddressForm
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.jobs.recovery import MAX_ATTEMPTS
 from toolbox.ops.sweeper import RUNNING_TIMEOUT, SWEEP_DELAY
+from toolbox.submissions.delivery import request_email
+from toolbox.submissions.mail_limits import ResendRefused, resend_rate_limit
 from toolbox.submissions.models import Document, Job, Submission
 
 bp = Blueprint("submissions", __name__)
@@ -34,7 +38,10 @@ def submission_or_404(token: str) -> Submission:
 
 @bp.get("/s/<token>")
 def page(token: str):
-    submission = submission_or_404(token)
+    return _page(submission_or_404(token))
+
+
+def _page(submission: Submission, address_form: AddressForm | None = None, refusal: str = ""):
     return render_template(
         "submission.html",
         submission=submission,
@@ -43,7 +50,26 @@ def page(token: str):
         job_detail=job_detail(submission.job),
         email_label=email_label(submission),
         instruments=INSTRUMENTS.values(),
+        address_form=address_form or AddressForm(formdata=None),
+        address_refusal=refusal,
     )
+
+
+@bp.post("/s/<token>/email")
+@limiter.limit(resend_rate_limit)
+def add_email(token: str):
+    """An address for the documents, given after the fact (only if there was none)."""
+    submission = submission_or_404(token)
+    form = AddressForm()
+    if submission.email:
+        return redirect(url_for("submissions.page", token=token), code=303)
+    if not form.validate():
+        return _page(submission, form), 422
+    try:
+        request_email(submission, form.email.data)
+    except ResendRefused as refusal:
+        return _page(submission, form, str(refusal)), 429
+    return redirect(url_for("submissions.page", token=token), code=303)
 
 
 def job_detail(job: Job) -> str:

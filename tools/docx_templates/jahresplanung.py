@@ -8,7 +8,7 @@ from docx.shared import Mm, Pt
 from tools.docx_builder import BLUE, GREY, TemplateDoc
 
 COLUMNS = (
-    ("Datum", "{{ t.wochentag }} {{ t.datum }}", Mm(39)),
+    ("Datum", "{{ t.wochentag }} {{ t.datum }}{% if t.zeit %}, {{ t.zeit }}{% endif %}", Mm(39)),
     ("Art", "{{ t.art }}", Mm(39)),
     ("Ort", "{{ t.ort }}", Mm(38)),
     ("verantwortlich", "{{ t.verantwortlich }}", Mm(30)),
