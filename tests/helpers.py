@@ -68,8 +68,9 @@ def pdf_text(content: bytes) -> str:
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
     )
-    # Words hyphenated at a line end (WeasyPrint inserts U+2010) are read as one word.
-    return re.sub("\u2010\n", "", result.stdout.decode())
+    # Words hyphenated at a line end (a soft hyphen, U+00AD, in the text layer) are read
+    # as one word, the way a Tagged PDF reader does.
+    return re.sub("\u00ad\n", "", result.stdout.decode())
 
 
 def values_of(data) -> list[str]:

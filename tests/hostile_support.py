@@ -119,8 +119,11 @@ def hostile_payload(slug: str) -> tuple[dict, dict[tuple, list[str]], tuple]:
 
 
 def visible(text: str) -> str:
-    """Without the zero-width spaces the PDF path adds to very long words."""
-    return str(text).replace("\u200b", "")
+    """Without the zero-width spaces the PDF path adds to very long words and the spans it
+    puts around e-mail addresses, URLs and phone numbers (issue 19)."""
+    text = re.sub(r'<span class="nb">(.*?)</span>', r"\1", str(text))
+    text = re.sub(r'<span class="contact">(.*?)</span>', r"\1", text)
+    return text.replace("\u200b", "")
 
 
 def pdf_extractable(text: str) -> bool:

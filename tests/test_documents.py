@@ -79,7 +79,7 @@ def test_pdf_is_tagged_with_language_and_title(renderer):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
     assert "/StructTreeRoot" in root
-    assert root["/Lang"] == "de"
+    assert root["/Lang"] == "de-DE"
     assert reader.metadata.title.startswith("Kooperationsvereinbarung – Selbsthilfegruppe")
 
 

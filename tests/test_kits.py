@@ -179,7 +179,7 @@ def test_kit_is_complete_and_checks_out(app, facilitator, workshop):
     reader = PdfReader(io.BytesIO(cover_bytes))
     assert reader.metadata.title == "Workshop-Kit – Kooperation gestalten <Herbst>"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged PDF
-    assert reader.trailer["/Root"]["/Lang"] == "de"
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
     # the QR code is a tagged figure whose alternative text names the link
     assert ("/Figure", f"QR-Code des Links für Teilnehmende: http://127.0.0.1:5000/w/{token}") in (
         figures(reader.trailer["/Root"]["/StructTreeRoot"])

@@ -13,8 +13,9 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from jinja2 import FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -25,6 +26,56 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 _LONG_RUN = re.compile(r"\S{120,}")  # longer than any link we print: those stay intact
 _BREAK_EVERY = 30
+
+
+# WeasyPrint writes the hyphen it adds at a line end as U+2010 HYPHEN; typed text never
+# reaches the PDF with that character (`prepare_value` writes it as "-"), so every
+# U+2010 glyph in the text layer is a layout hyphen.
+LAYOUT_HYPHEN = "\u2010"
+SOFT_HYPHEN = "\u00ad"
+
+
+# What a reader copies from a contract: e-mail addresses, links, phone numbers, IBANs.
+_EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
+_URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]"
+_PHONE = r"(?<![\w+#&;])(?:\+[1-9]|\(?0[1-9])[\d ()/-]{5,}\d(?!\w)"
+_IBAN = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b"
+_CONTACT = re.compile(f"{_URL}|{_EMAIL}|{_IBAN}|(?P<phone>{_PHONE})")
+_HYPHEN_AND_NEXT = re.compile(r"-+.")
+
+
+def prepare_value(value):
+    """Every printed value of a PDF template (the Jinja `finalize`): long words get break
+    opportunities, contacts are kept whole, a typed U+2010 becomes "-". A value printed
+    into an attribute or the <title> is escaped first (`|e`), which this leaves alone."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    # The PDF's U+2010 glyph must be the layout hyphen only (see `soft_layout_hyphens`).
+    return keep_contacts_whole(break_long_words(value.replace(LAYOUT_HYPHEN, "-")))
+
+
+def keep_contacts_whole(text: str):
+    """E-mail addresses, URLs, phone numbers and IBANs, wherever they stand in a text, go
+    into `<span class="contact">` (document.css): never hyphenated, never broken after one
+    of their hyphens (each hyphen and the character after it are one unbreakable piece),
+    on one line wherever a line can hold them."""
+    pieces, last = [], 0
+    for match in _CONTACT.finditer(text):
+        if match["phone"] and sum(c.isdigit() for c in match["phone"]) < 7:
+            continue  # a phone number has at least seven digits
+        pieces.append(escape(text[last : match.start()]))
+        contact, inner, done = match.group(), [], 0
+        for hyphen in _HYPHEN_AND_NEXT.finditer(contact):
+            inner.append(escape(contact[done : hyphen.start()]))
+            inner.append(Markup('<span class="nb">%s</span>') % hyphen.group())
+            done = hyphen.end()
+        inner.append(escape(contact[done:]))
+        pieces.append(Markup('<span class="contact">%s</span>') % Markup("").join(inner))
+        last = match.end()
+    if not pieces:
+        return text
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 def break_long_words(value):
@@ -85,6 +136,59 @@ class _NoTypedText(logging.Filter):
 _NO_TYPED_TEXT = _NoTypedText()
 
 
+def tagged_pdf_finisher(document, pdf: pydyf.PDF) -> None:
+    """Post-processing of WeasyPrint's PDF objects before they are written (PDF/UA-1):
+    table header scopes and soft hyphens. Deterministic: depends on the objects only."""
+    scope_table_headers(pdf)
+    soft_layout_hyphens(pdf)
+
+
+def _object(pdf: pydyf.PDF, reference) -> object:
+    return pdf.objects[int(bytes(reference).split()[0])]
+
+
+def _struct_type(element) -> str:
+    return str(element.get("S", ""))
+
+
+def scope_table_headers(pdf: pydyf.PDF) -> None:
+    """Every TH gets /Scope (PDF/UA-1 7.5; WeasyPrint writes /Headers on the data cells but
+    no scope on the header cells). By position, as the templates' `scope` attributes say:
+    a header cell in THead or in a row of header cells only heads its column(s); a header
+    cell beside data cells in a body row heads its row."""
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary) or _struct_type(element) != "/TH":
+            continue
+        row = _object(pdf, element["P"])
+        group = _object(pdf, row["P"])
+        cells = [_struct_type(_object(pdf, kid)) for kid in row["K"]]
+        in_head = _struct_type(group) == "/THead"
+        scope = "/Row" if not in_head and "/TD" in cells else "/Column"
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
+_TO_UNICODE_START = b"/CIDInit /ProcSet findresource begin"
+_LAYOUT_HYPHEN_CODE = LAYOUT_HYPHEN.encode("utf-16-be").hex().encode()
+_SOFT_HYPHEN_CODE = SOFT_HYPHEN.encode("utf-16-be").hex().encode()
+
+
+def soft_layout_hyphens(pdf: pydyf.PDF) -> None:
+    """The hyphen WeasyPrint adds where it hyphenates a word is an incidental artifact of
+    the layout: Tagged PDF represents it as a soft hyphen, U+00AD (ISO 32000-1 14.8.2.2.3),
+    so copied, searched and read-aloud text has the whole word. The glyph stays the
+    visible hyphen; only its Unicode mapping (ToUnicode) changes."""
+    old = b" <" + _LAYOUT_HYPHEN_CODE + b">"
+    new = b" <" + _SOFT_HYPHEN_CODE + b">"
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.stream[:1] == [_TO_UNICODE_START]:
+            stream.stream[:] = [
+                line[: -len(old)] + new if line.endswith(old) else line for line in stream.stream
+            ]
+
+
 class PdfRenderer:
     """Holds what is expensive to build once: the Jinja environment, fonts, parsed CSS."""
 
@@ -92,7 +196,7 @@ class PdfRenderer:
         logging.getLogger("weasyprint").addFilter(_NO_TYPED_TEXT)  # once: filters are a set
         self.html_dir = html_dir.resolve()
         self.env = document_environment(
-            FileSystemLoader(str(self.html_dir)), finalize=break_long_words
+            FileSystemLoader(str(self.html_dir)), finalize=prepare_value
         )
         self.fetcher = AssetFetcher(self.html_dir / "assets")
         self.fonts = FontConfiguration()
@@ -112,7 +216,10 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
         )
         return document.write_pdf(
-            stylesheets=[self.css], font_config=self.fonts, pdf_variant="pdf/ua-1"
+            stylesheets=[self.css],
+            font_config=self.fonts,
+            pdf_variant="pdf/ua-1",
+            finisher=tagged_pdf_finisher,
         )
 
     def render_pdf(self, template_name: str, context: dict) -> bytes:
