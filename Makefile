@@ -68,7 +68,7 @@ run: system-packages install-run translations
 	@echo ""
 	@echo "  toolbox läuft auf http://127.0.0.1:$(PORT)  (beenden mit Strg+C)"
 	@echo ""
-	TOOLBOX_BASE_URL="$${TOOLBOX_BASE_URL:-http://127.0.0.1:$(PORT)}" PORT=$(PORT) honcho start -p $(PORT)
+	TOOLBOX_BASE_URL="$${TOOLBOX_BASE_URL:-http://127.0.0.1:$(PORT)}" PORT=$(PORT) honcho start -p $(PORT) web worker beat
 
 ## The whole test suite: starts its own redis-server, PostgreSQL, workers and browsers.
 ## One run, TEST_WORKERS pytest-xdist processes (most tests wait on real processes, so more

@@ -321,8 +321,16 @@ class Worker:
     """A real `celery -A worker worker` process, as the Procfile starts it; with
     `-A fault_worker` (tests/fault_worker.py) when a test asks for injected faults."""
 
-    def __init__(self, env: dict, log: Path, concurrency: int = 1, app_module: str = "worker"):
+    def __init__(
+        self,
+        env: dict,
+        log: Path,
+        concurrency: int = 1,
+        app_module: str = "worker",
+        queues: str = "",
+    ):
         self.env = env
+        self.queues = queues  # `-Q render` etc.; all queues when empty
         self.app_module = app_module
         self.log_path = log
         self.concurrency = concurrency
@@ -343,6 +351,7 @@ class Worker:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *([f"--queues={self.queues}"] if self.queues else []),
             ],
             cwd=ROOT,
             env=self.env,
@@ -383,7 +392,7 @@ def start_worker(tmp_path, data_dir):
     """Factory: start a worker on the same database as `app`, with the given broker."""
     workers: list[Worker] = []
 
-    def start(app, concurrency: int = 1, **extra_env) -> Worker:
+    def start(app, concurrency: int = 1, queues: str = "", **extra_env) -> Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
         env.update(
             TOOLBOX_DATA_DIR=str(data_dir),
@@ -396,7 +405,7 @@ def start_worker(tmp_path, data_dir):
             app_module = "fault_worker"  # tests/fault_worker.py, found through PYTHONPATH
             env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
         log = tmp_path / f"worker-{len(workers)}.log"
-        worker = Worker(env, log, concurrency, app_module)
+        worker = Worker(env, log, concurrency, app_module, queues)
         workers.append(worker)  # before start: a worker that fails to start is stopped too
         worker.start()
         return worker

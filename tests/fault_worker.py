@@ -26,13 +26,13 @@ class FaultyRenderer:
     def __init__(self, renderer):
         self.renderer = renderer
 
-    def render(self, instrument, payload):
+    def render(self, instrument, payload, **options):
         delay = os.environ.get("TOOLBOX_TEST_RENDER_DELAY")
         if delay:
             time.sleep(float(delay))
         if os.environ.get("TOOLBOX_TEST_RENDER_CRASH") == instrument.slug:
             os.kill(os.getpid(), signal.SIGKILL)
-        return self.renderer.render(instrument, payload)
+        return self.renderer.render(instrument, payload, **options)
 
 
 @worker_init.connect

@@ -38,7 +38,7 @@ FIELDS = (
         "list",
         required=True,
         min_entries=1,
-        max_entries=500,
+        max_entries=100,  # more is the directory's import, not a form (issue 14)
         row_label="Eintrag",
         help="Nur dienstliche Kontakte von Stellen der Selbsthilfeunterstützung – keine "
         "Anschriften von Selbsthilfegruppen (der Kontakt zu Gruppen läuft über die "

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from toolbox.instruments.base import Field, Instrument, Message
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
+from toolbox.instruments.limits import SUBMISSION_MAX_CHARS, SUBMISSION_MAX_LINES
 from toolbox.instruments.wtf import single_address, strip_spaces
 
 
@@ -79,6 +80,7 @@ class InstrumentForm(FlaskForm):
                 )
                 if rows < f.min_entries:
                     self.add_error(f.name, _at_least_rows(f.min_entries))
+        self._check_budget(payload)
         # Rules run even when single fields failed, so every problem shows at once;
         # a rule skips the values that are missing (None).
         for rule in self.instrument.rules:
@@ -89,6 +91,40 @@ class InstrumentForm(FlaskForm):
                     else:
                         self.add_error(name, _(message))
         return ok and not self.has_errors()
+
+    def _check_budget(self, payload: dict) -> None:
+        """The text budget of the whole submission (issue 14): its message goes to the
+        longest field, where shortening helps most."""
+        texts = list(text_values(self.instrument, payload))
+        if not texts:
+            return
+        chars = sum(len(value) for _, _, value in texts)
+        if chars > SUBMISSION_MAX_CHARS:
+            name = max(texts, key=lambda t: len(t[2]))[0]
+            self.add_error(
+                name,
+                _(
+                    "Alle Textfelder zusammen dürfen höchstens %(limit)s Zeichen haben, es "
+                    "sind %(count)s. Bitte kürzen Sie, am besten hier: Dies ist das "
+                    "längste Feld.",
+                    limit=SUBMISSION_MAX_CHARS,
+                    count=chars,
+                ),
+            )
+        areas = [(name, value) for name, kind, value in texts if kind.budget_lines]
+        lines = sum(line_count(value) for _, value in areas)
+        if lines > SUBMISSION_MAX_LINES:
+            name = max(areas, key=lambda t: line_count(t[1]))[0]
+            self.add_error(
+                name,
+                _(
+                    "Alle Textfelder zusammen dürfen höchstens %(limit)s Zeilen haben, es "
+                    "sind %(count)s. Bitte kürzen Sie, am besten hier: Dieses Feld hat "
+                    "die meisten Zeilen.",
+                    limit=SUBMISSION_MAX_LINES,
+                    count=lines,
+                ),
+            )
 
     def add_error(self, name: str, message: str) -> None:
         """Attach a message to a field by its form data name, rows included
@@ -125,6 +161,27 @@ class AddressForm(FlaskForm):
         validators=[DataRequired(message=_l("Bitte eine E-Mail-Adresse angeben.")), *EMAIL_CHECKS],
         filters=[strip_spaces],
     )
+
+
+def line_count(value: str) -> int:
+    """Lines of a long text as the budget counts them: none when empty."""
+    return value.count("\n") + 1 if value else 0
+
+
+def text_values(instrument: Instrument, payload: dict):
+    """(form data name, field type, text) of every text field of a payload, rows included:
+    what the submission's text budget counts."""
+    for f in instrument.fields:
+        if f.kind.in_text_budget:
+            value = payload.get(f.name)
+            if isinstance(value, str):
+                yield f.name, f.kind, value
+        elif f.kind.is_list:
+            for index, row in enumerate(payload.get(f.name) or []):
+                for s in f.fields:
+                    value = row.get(s.name)
+                    if s.kind.in_text_budget and isinstance(value, str):
+                        yield f"{f.name}-{index}-{s.name}", s.kind, value
 
 
 @cache

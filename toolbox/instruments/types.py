@@ -85,6 +85,10 @@ class FieldType:
     widget = "input"
     input_type = "text"
     presence_message = MSG_REQUIRED
+    # The text budget of a submission (instruments/forms.py, issue 14): whether the value
+    # counts towards its characters, and towards its lines as well (long texts).
+    in_text_budget = False
+    budget_lines = False
 
     # --- the form ---------------------------------------------------------------------
 
@@ -172,6 +176,7 @@ class _Text(FieldType):
 
 
 class TextType(_Text):
+    in_text_budget = True
     name = "text"
 
     def form_field(self, f: Field):
@@ -183,6 +188,8 @@ class TextType(_Text):
 
 
 class TextareaType(_Text):
+    in_text_budget = True
+    budget_lines = True
     name = "textarea"
     fill_in = "lines"
     widget = "textarea"

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
 
 from toolbox.jobs import shutdown  # noqa: F401 - connects the pool's SIGTERM handling
 from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
-from toolbox.jobs.queue import PURGE, SWEEP
+from toolbox.jobs.queue import (
+    BUILD_DIRECTORY,
+    BUILD_KIT,
+    PURGE,
+    RENDER_JOB,
+    SEND_DOCUMENTS,
+    SWEEP,
+)
 
 # The modules that define tasks (each area has its own); a worker imports them all.
 TASK_MODULES = [
@@ -16,6 +24,20 @@ TASK_MODULES = [
     "toolbox.contacts.tasks",
     "toolbox.ops.tasks",
 ]
+
+# Separate queues (issue 14), so that mails and the sweeper never wait behind renders:
+# `celery -A worker worker -Q render` and `-Q mail,maintenance` run them apart (Procfile,
+# docs/DEPLOYMENT.md). A worker started without -Q consumes all three (the embedded
+# default's one worker). Task names stay as they are; only their queue is chosen here.
+QUEUES = ("render", "mail", "maintenance")
+TASK_ROUTES = {
+    RENDER_JOB: {"queue": "render"},
+    SEND_DOCUMENTS: {"queue": "mail"},
+    SWEEP: {"queue": "maintenance"},
+    PURGE: {"queue": "maintenance"},
+    BUILD_KIT: {"queue": "maintenance"},
+    BUILD_DIRECTORY: {"queue": "maintenance"},
+}
 
 # Hard limit for one render; the Redis visibility timeout must stay above it, or a
 # long task would be delivered twice.
@@ -58,6 +80,9 @@ def celery_init_app(app: Flask) -> Celery:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
+            "task_queues": tuple(Queue(name, routing_key=name) for name in QUEUES),
+            "task_default_queue": "render",
+            "task_routes": TASK_ROUTES,
             "task_soft_time_limit": SOFT_TIME_LIMIT,
             "task_time_limit": HARD_TIME_LIMIT,
             "worker_max_tasks_per_child": 500,
