@@ -35,7 +35,7 @@ RENDER_BUDGET = SOFT_TIME_LIMIT / 3
 def budget_used(instrument, payload) -> tuple[int, int]:
     texts = list(text_values(instrument, payload))
     chars = sum(len(v) for _, _, v in texts)
-    lines = sum(line_count(v) for _, kind, v in texts if kind == "textarea")
+    lines = sum(line_count(v) for _, kind, v in texts if kind.name == "textarea")
     return chars, lines
 
 
@@ -52,7 +52,7 @@ def test_the_worst_case_is_legal_and_at_the_limits(app, slug, how):
             assert len(form[f.name].data) == f.max_entries
     # the whole budget, or every text field full where they cannot hold it
     capacity = sum(
-        TEXTAREA_MAX_CHARS if kind == "textarea" else TEXT_MAX_CHARS
+        TEXTAREA_MAX_CHARS if kind.name == "textarea" else TEXT_MAX_CHARS
         for _, kind, _ in text_values(instrument, to_payload(form))
     )
     assert chars == min(SUBMISSION_MAX_CHARS, capacity)

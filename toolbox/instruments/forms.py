@@ -18,7 +18,13 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from toolbox.instruments.base import Field, Instrument, Message
 from toolbox.instruments.formdata import drop_empty_rows, json_to_formdata, row_indices
-from toolbox.instruments.limits import SUBMISSION_MAX_CHARS, SUBMISSION_MAX_LINES
+from toolbox.instruments.limits import (
+    LARGE_CHARS,
+    LARGE_LINES,
+    LARGE_ROWS,
+    SUBMISSION_MAX_CHARS,
+    SUBMISSION_MAX_LINES,
+)
 from toolbox.instruments.wtf import single_address, strip_spaces
 
 
@@ -182,6 +188,15 @@ def text_values(instrument: Instrument, payload: dict):
                     value = row.get(s.name)
                     if s.kind.in_text_budget and isinstance(value, str):
                         yield f"{f.name}-{index}-{s.name}", s.kind, value
+
+
+def is_large(instrument: Instrument, payload: dict) -> bool:
+    """Whether a valid payload takes seconds to render (its size against LARGE_*)."""
+    texts = list(text_values(instrument, payload))
+    chars = sum(len(value) for _, _, value in texts)
+    lines = sum(line_count(value) for _, kind, value in texts if kind.budget_lines)
+    rows = sum(len(payload.get(f.name) or []) for f in instrument.fields if f.kind.is_list)
+    return chars > LARGE_CHARS or lines > LARGE_LINES or rows > LARGE_ROWS
 
 
 @cache

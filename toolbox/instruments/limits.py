@@ -14,3 +14,9 @@ LIST_MAX_ROWS = 50
 # characters, and the lines of all long texts (a long text of n line ends has n + 1).
 SUBMISSION_MAX_CHARS = 40000
 SUBMISSION_MAX_LINES = 1000
+# A submission above a quarter of the character budget, a fifth of the line budget or with
+# more list rows than this is "large" (seconds to render, not a fraction of one): it goes
+# to a render queue of its own (toolbox/jobs/__init__.py), so it cannot delay the others.
+LARGE_CHARS = SUBMISSION_MAX_CHARS // 4
+LARGE_LINES = SUBMISSION_MAX_LINES // 5
+LARGE_ROWS = 25

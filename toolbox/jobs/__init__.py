@@ -29,9 +29,13 @@ TASK_MODULES = [
 # `celery -A worker worker -Q render` and `-Q mail,maintenance` run them apart (Procfile,
 # docs/DEPLOYMENT.md). A worker started without -Q consumes all three (the embedded
 # default's one worker). Task names stay as they are; only their queue is chosen here.
-QUEUES = ("render", "mail", "maintenance")
+# Large submissions (instruments/forms.py `is_large`) render on `render_large`, by a worker
+# of their own, so a few worst-case submissions cannot keep everyone else's documents waiting.
+RENDER_QUEUE = "render"
+RENDER_LARGE_QUEUE = "render_large"
+QUEUES = (RENDER_QUEUE, RENDER_LARGE_QUEUE, "mail", "maintenance")
 TASK_ROUTES = {
-    RENDER_JOB: {"queue": "render"},
+    RENDER_JOB: {"queue": RENDER_QUEUE},  # or RENDER_LARGE_QUEUE, chosen when enqueued
     SEND_DOCUMENTS: {"queue": "mail"},
     SWEEP: {"queue": "maintenance"},
     PURGE: {"queue": "maintenance"},

@@ -21,11 +21,13 @@ BUILD_DIRECTORY = "toolbox.jobs.tasks.build_directory"
 log = logging.getLogger(__name__)
 
 
-def enqueue(task_name: str, row_id: int) -> bool:
-    """Send the task ``task_name`` for the row ``row_id``. A broker outage loses nothing:
-    the row keeps its state and the sweeper enqueues it again later (False here)."""
+def enqueue(task_name: str, row_id: int, queue: str | None = None) -> bool:
+    """Send the task ``task_name`` for the row ``row_id`` (to ``queue`` instead of its
+    route's, if given). A broker outage loses nothing: the row keeps its state and the
+    sweeper enqueues it again later (False here)."""
+    options = {"queue": queue} if queue else {}
     try:
-        current_app.extensions["celery"].send_task(task_name, (row_id,), retry=False)
+        current_app.extensions["celery"].send_task(task_name, (row_id,), retry=False, **options)
     except (BrokerError, OSError) as exc:
         log.warning("broker unavailable, %s(%s) left for the sweeper: %s", task_name, row_id, exc)
         return False

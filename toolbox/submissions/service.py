@@ -19,7 +19,9 @@ from toolbox.core.mail import delete_outbox
 from toolbox.core.states import EmailState, JobState
 from toolbox.documents.render import RenderedDocument
 from toolbox.instruments.base import Instrument
-from toolbox.jobs import lifecycle
+from toolbox.instruments.forms import is_large
+from toolbox.instruments.registry import get_instrument
+from toolbox.jobs import RENDER_LARGE_QUEUE, RENDER_QUEUE, lifecycle
 from toolbox.jobs.queue import RENDER_JOB
 from toolbox.jobs.queue import enqueue as enqueue_task
 from toolbox.submissions.models import Deletion, Document, Event, Job, Submission
@@ -61,10 +63,21 @@ def create_submission(
     return submission
 
 
+def render_queue(submission: Submission) -> str:
+    """The render queue of a submission: large ones have their own (instruments.limits)."""
+    large = is_large(get_instrument(submission.instrument), submission.payload)
+    return RENDER_LARGE_QUEUE if large else RENDER_QUEUE
+
+
 def enqueue(job_id: int) -> bool:
-    """Put the job id on the broker. A broker outage loses nothing: the row stays
-    `queued` and the sweeper enqueues it again later."""
-    return enqueue_task(RENDER_JOB, job_id)
+    """Put the job id on the broker, on its render queue. A broker outage loses nothing:
+    the row stays `queued` and the sweeper enqueues it again later."""
+    submission = db.session.scalars(
+        select(Submission).join(Job).where(Job.id == job_id)
+    ).one_or_none()
+    if submission is None:  # deleted meanwhile: nothing to render
+        return False
+    return enqueue_task(RENDER_JOB, job_id, queue=render_queue(submission))
 
 
 def record_event(submission_id: int, kind: str, state: str, detail: str | None = None) -> None:
