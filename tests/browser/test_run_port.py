@@ -1,6 +1,6 @@
 """The README's tip `PORT=8000 make run`: started the real way (make → honcho → gunicorn,
 celery worker and beat) on a free port, the links in the email, the participants' link and
-its QR code point at that port and open."""
+its QR code point at that port and open in a real browser (issue 19, "Done when")."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server):
+def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server, browser):
     port, log_path, _ = make_run
     body = json.dumps(
         {"instrument": SLUG, "data": load_data(SLUG), "email": "person@example.org"}
@@ -106,12 +106,20 @@ def test_email_link_points_at_the_port_make_run_listens_on(make_run, smtp_server
     assert links, text
     assert all(link.startswith(f"http://127.0.0.1:{port}/") for link in links), links
     assert f"http://127.0.0.1:{port}/s/{created['token']}" in links
-    status, page = get(links[0])
-    assert status == 200
-    assert created["token"] in links[0] and "<html" in page
+    assert created["token"] in links[0]
+    page = browser.new_page(locale="de-DE")
+    try:
+        response = page.goto(links[0])
+        assert response.status == 200
+        assert page.url == links[0]
+        # the private page of this submission, its documents ready to download
+        assert page.get_by_role("link", name="PDF").first.is_visible()
+        assert page.locator(f'a[href*="{created["token"]}"]').count() > 0
+    finally:
+        page.close()
 
 
-def test_participant_link_and_qr_code_point_at_the_port(make_run):
+def test_participant_link_and_qr_code_point_at_the_port(make_run, browser):
     port, log_path, env = make_run
     base = f"http://127.0.0.1:{port}"
     subprocess.run(
@@ -124,11 +132,11 @@ def test_participant_link_and_qr_code_point_at_the_port(make_run):
         check=True,
         capture_output=True,
     )
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    client = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
     def page(path: str, form: list[tuple[str, str]] | None = None) -> tuple[str, str]:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
-        with browser.open(base + path, data=data, timeout=60) as response:
+        with client.open(base + path, data=data, timeout=60) as response:
             return response.geturl(), response.read().decode()
 
     _, html = page("/login")
@@ -153,7 +161,15 @@ def test_participant_link_and_qr_code_point_at_the_port(make_run):
     assert re.search(r"/dashboard/workshops/\d+$", detail_url), detail_url
     link = re.search(rf"{re.escape(base)}/w/[A-Za-z0-9_-]+", html).group(0)
     assert "eingestellten Adresse (TOOLBOX_BASE_URL)" not in html  # no wrong-address warning
-    status, participants = get(link)
-    assert status == 200 and "Kooperationsvereinbarung" in participants
+    participant = browser.new_page(locale="de-DE")
+    try:
+        response = participant.goto(link)
+        assert response.status == 200
+        offer = participant.get_by_role("link", name=re.compile("Kooperationsvereinbarung"))
+        assert offer.first.is_visible()
+        offer.first.click()  # the form opens, on the same port
+        assert participant.url.startswith(f"{base}/") and participant.locator("form").count()
+    finally:
+        participant.close()
     _, svg = page(urllib.parse.urlsplit(detail_url).path + "/qr.svg")
     assert svg.encode() == qr_svg(link, title=f"QR-Code: {link}")
