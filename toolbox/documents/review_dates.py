@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolbox.instruments.base import Instrument, parse_date
+from toolbox.instruments.base import CalendarEvent, Instrument, parse_date
 
 DEFAULT_REMINDER_DAYS = 30
 
@@ -40,3 +40,15 @@ def reminder_date(
     if days < 0:
         raise ValueError("days darf nicht negativ sein.")
     return review - dt.timedelta(days=days)
+
+
+def review_event(instrument: Instrument, payload: dict) -> CalendarEvent | None:
+    """The review date as an all-day calendar event (None without a review date)."""
+    review = review_date(instrument, payload)
+    if review is None:
+        return None
+    return CalendarEvent(
+        summary=REVIEW_SUMMARIES[instrument.slug],
+        start=review,
+        description="Termin aus der Vereinbarung: Die Parteien prüfen sie gemeinsam.",
+    )
