@@ -12,7 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
@@ -70,6 +70,8 @@ CONSENT_NOTE = (
     "Eine Zustimmung über den persönlichen Link ist eine einfache elektronische Signatur; "
     "eine Unterschrift auf Papier bleibt daneben möglich."
 )
+CONSENT_WIDTHS_MM = (36, 28, 30, 28, 44)  # 166 mm: the text width of the A4 templates
+FACTS_WIDTHS_MM = (60, 106)
 GREY = RGBColor(0x44, 0x44, 0x44)
 
 
@@ -84,6 +86,8 @@ def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) ->
     )
     facts = document.add_table(rows=2, cols=2)
     facts.style = "Table Grid"
+    facts.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(facts, FACTS_WIDTHS_MM)
     _fact(facts.rows[0], "Fassung", f"Endfassung, Version {record.version}")
     _fact(facts.rows[1], "Prüfsumme (SHA-256) des vereinbarten Inhalts", "")
     hash_paragraph = facts.rows[1].cells[1].paragraphs[0]
@@ -98,7 +102,7 @@ def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) ->
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, CONSENT_COLUMNS, strict=True):
-        _header_cell(cell, text)
+        _header_cell(cell, text).font.size = Pt(9)
     _repeat_header(table.rows[0])
     for consent in record.consents:
         row = table.add_row()
@@ -106,6 +110,7 @@ def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) ->
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(keep_docx_text(text)).font.size = Pt(9)
+    _widths(table, CONSENT_WIDTHS_MM)
     note = document.add_paragraph()
     note.paragraph_format.space_before = Pt(6)
     run = note.add_run(CONSENT_NOTE)
@@ -123,19 +128,29 @@ def keep_docx_text(text: str) -> str:
     return "".join(c for c in text if c in "\t\n" or ord(c) >= 0x20)
 
 
+def _widths(table, widths_mm) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)  # the grid (LibreOffice) and each cell (Word)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 def _fact(row, label: str, value: str) -> None:
     _header_cell(row.cells[0], label)
     row.cells[1].text = value
 
 
-def _header_cell(cell, text: str) -> None:
+def _header_cell(cell, text: str):
     cell.text = ""
-    cell.paragraphs[0].add_run(text).bold = True
+    run = cell.paragraphs[0].add_run(text)
+    run.bold = True
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), "E8EEF5")
     cell._tc.get_or_add_tcPr().append(shading)
+    return run
 
 
 def _repeat_header(row) -> None:
