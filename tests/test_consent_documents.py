@@ -284,3 +284,30 @@ def test_local_time_uses_berlin():
     consent = Consent("A", "B", "C", dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC))
     assert consent.local_time == "29.03.2026, 03:30 Uhr (MESZ)"
     assert consent.agreed_at.astimezone(BERLIN).hour == 3
+
+
+def test_typed_consent_texts_are_data_in_both_documents(app, renderer):
+    """What a party types (name, function) is printed as it is: markup, template code,
+    control characters and a very long word neither break nor change the documents."""
+    payload = payload_of(app, KV)
+    long_word = "A" * 300
+    hostile = [
+        Consent(
+            "Klinikum <b>am</b> Westpark",
+            "{{ 7*7 }} {%p if x %}\x07Jürgen",
+            long_word,
+            dt.datetime(2026, 12, 1, 9, 5, tzinfo=dt.UTC),
+        ),
+        Consent("Gruppe & Co", "Anna\x00 Schmidt", "Sprecherin", dt.datetime.now(dt.UTC)),
+    ]
+    record = ConsentRecord.of(KV.slug, payload, 1, hostile)
+    docs = {d.format: d.content for d in renderer.render(KV, payload, consent=record)}
+    pdf = squash(pdf_text(docs["pdf"]))
+    assert "Klinikum <b>am</b> Westpark" in pdf
+    assert "{{ 7*7 }} {%p if x %}Jürgen" in pdf
+    assert "Gruppe & Co" in pdf and "Anna Schmidt" in pdf
+    assert re.sub(r"[\s\u00ad\u200b-]", "", pdf).count(long_word) == 1
+    table = docx.Document(io.BytesIO(docs["docx"])).tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[1][:3] == ["Klinikum <b>am</b> Westpark", "{{ 7*7 }} {%p if x %}Jürgen", long_word]
+    assert rows[2][:2] == ["Gruppe & Co", "Anna Schmidt"]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from toolbox.core.time import BERLIN
+from toolbox.documents.sanitize import sanitize_text
 
 ELECTRONIC_CONSENT = "elektronisch über den persönlichen Link (einfache elektronische Signatur)"
 
@@ -90,6 +91,23 @@ class ConsentRecord:
     def of(cls, instrument: str, payload: dict, version: int, consents) -> ConsentRecord:
         """The record for `payload` as version `version`, its hash computed here."""
         return cls(version, agreed_content_sha256(instrument, payload, version), tuple(consents))
+
+    def cleaned(self) -> ConsentRecord:
+        """The record with typed texts safe for XML and HTML (`sanitize_text`): what the
+        documents print. The renderer calls it; the hash is not touched."""
+        return replace(
+            self,
+            consents=tuple(
+                replace(
+                    c,
+                    party=sanitize_text(c.party),
+                    name=sanitize_text(c.name),
+                    function=sanitize_text(c.function),
+                    method=sanitize_text(c.method),
+                )
+                for c in self.consents
+            ),
+        )
 
     def sha256_lines(self, width: int = 32) -> list[str]:
         """The hash in lines of `width` digits, as the documents print it."""

@@ -77,7 +77,8 @@ GREY = RGBColor(0x44, 0x44, 0x44)
 
 def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) -> bytes:
     """The rendered DOCX with the section "Zustimmungsnachweis" on a page of its own at the
-    end (as the PDF's last page) and `fassung` ("Endfassung, Version n") in the footer."""
+    end (as the PDF's last page) and `fassung` ("Endfassung, Version n") in the footer.
+    `record` as `ConsentRecord.cleaned()` returns it (the renderer passes it so)."""
     document = docx.Document(io.BytesIO(content))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_paragraph("Zustimmungsnachweis", style="Heading 1")
@@ -109,7 +110,7 @@ def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) ->
         values = (consent.party, consent.name, consent.function, consent.local_time, consent.method)
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(keep_docx_text(text)).font.size = Pt(9)
+            cell.paragraphs[0].add_run(text).font.size = Pt(9)
     _widths(table, CONSENT_WIDTHS_MM)
     note = document.add_paragraph()
     note.paragraph_format.space_before = Pt(6)
@@ -121,11 +122,6 @@ def append_consent_proof(content: bytes, record: ConsentRecord, fassung: str) ->
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def keep_docx_text(text: str) -> str:
-    """Typed text as a DOCX run takes it: XML forbids control characters."""
-    return "".join(c for c in text if c in "\t\n" or ord(c) >= 0x20)
 
 
 def _widths(table, widths_mm) -> None:

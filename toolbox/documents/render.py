@@ -84,6 +84,7 @@ class Renderer:
             if version is not None and version != consent.version:
                 raise ValueError("version und consent.version stimmen nicht überein.")
             version = consent.version
+            consent = consent.cleaned()
         payload = sanitize_value(payload)
         ctx = display_context(instrument, payload, today)
         ctx["ersetzt"] = replaces
