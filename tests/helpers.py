@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import docx
+import pdfua
+import pikepdf
 from werkzeug.datastructures import MultiDict
 
 from toolbox.accounts.service import create_user
@@ -324,3 +326,96 @@ def add_contact(client, **changes):
     """The dashboard's "new entry" form, sent with ENTRY and `changes` (None: left out)."""
     data = {**ENTRY, **changes, "csrf_token": page_token(client, f"{CONTACTS_URL}/neu")}
     return client.post(f"{CONTACTS_URL}/neu", data={k: v for k, v in data.items() if v is not None})
+
+
+# PDF/UA-1 checks (tests/test_pdfua.py and every test of a final document).
+# pdfua 0.1.3's empty-heading rule fails on WeasyPrint's /K arrays (it raises instead of
+# reporting); `own_findings` checks that no heading is empty instead.
+PDFUA_BROKEN_RULES = {"UA-14-001"}
+
+
+def ordered_elements(pdf: pikepdf.Pdf) -> list:
+    def walk(node):
+        if "/S" in node:
+            yield node
+        kids = node.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                yield from walk(kid)
+
+    return list(walk(pdf.Root.StructTreeRoot))
+
+
+def marks_content(node) -> bool:
+    kids = node.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    for kid in kids:
+        if isinstance(kid, int):
+            return True
+        if isinstance(kid, pikepdf.Dictionary) and ("/MCID" in kid or marks_content(kid)):
+            return True
+    return False
+
+
+def scope_of(element) -> str | None:
+    attributes = element.get("/A")
+    attributes = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    for attribute in attributes:
+        if isinstance(attribute, pikepdf.Dictionary) and attribute.get("/O") == "/Table":
+            scope = attribute.get("/Scope")
+            return str(scope) if scope is not None else None
+    return None
+
+
+def fonts_of(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            yield font
+            yield from font.get("/DescendantFonts", [])
+
+
+def own_findings(content: bytes) -> list[str]:
+    findings = []
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        root = pdf.Root
+        if str(root.get("/Lang")) != "de-DE":
+            findings.append(f"/Lang ist {str(root.get('/Lang', ''))!r}")
+        if root.get("/MarkInfo", {}).get("/Marked") is not True:
+            findings.append("MarkInfo /Marked fehlt")
+        if root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") is not True:
+            findings.append("DisplayDocTitle fehlt")
+        if not str(pdf.open_metadata().get("dc:title", "")).strip():
+            findings.append("kein Titel in den XMP-Metadaten")
+        for font in fonts_of(pdf):
+            if font.get("/Subtype") == "/Type0":
+                continue  # its descendant font carries the descriptor
+            descriptor = font.get("/FontDescriptor", {})
+            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                findings.append(f"Schrift nicht eingebettet: {font.get('/BaseFont')}")
+        elements = ordered_elements(pdf)
+        headers = [e for e in elements if e.S == "/TH"]
+        for th in headers:
+            if scope_of(th) not in ("/Column", "/Row", "/Both"):
+                findings.append("TH ohne /Scope")
+        level = 0
+        for element in elements:
+            match = re.fullmatch(r"/H([1-6])", str(element.S))
+            if match:
+                if int(match[1]) > level + 1:
+                    findings.append(f"Überschrift H{match[1]} nach H{level}")
+                if not marks_content(element):
+                    findings.append(f"leere Überschrift H{match[1]}")
+                level = int(match[1])
+        if not any(str(e.S) == "/H1" for e in elements):
+            findings.append("keine H1")
+    return findings
+
+
+def pdfua_findings(tmp_path, name: str, content: bytes) -> list[str]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(content)
+    report = pdfua.validate(str(path))
+    skipped = {outcome.rule_id for outcome in report.skipped}
+    assert skipped <= PDFUA_BROKEN_RULES, skipped
+    return [f"{f.rule_id} {f.severity.name}: {f.message}" for f in report.findings]

@@ -18,7 +18,16 @@ from toolbox.instruments.base import Field, Instrument
 from toolbox.instruments.values import display_context
 
 # Values every template may use besides the instrument's own (see values.display_context).
-COMMON = {"raw", "document_title", "generated", "short_name", "fill_in", "ersetzt"}
+COMMON = {
+    "raw",
+    "document_title",
+    "generated",
+    "short_name",
+    "fill_in",
+    "ersetzt",
+    "fassung",
+    "zustimmungsnachweis",
+}
 # Names docxtpl itself puts into the template context.
 DOCXTPL_NAMES = {"range", "loop"}
 

@@ -35,9 +35,20 @@ def _observance(part, name: str, hours_from: int, hours_to: int, start: dt.datet
     return part
 
 
-def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
-    """A calendar with one VEVENT per event. UIDs derive from `uid_seed`, so rendering
-    the same submission again updates the events instead of duplicating them."""
+def render_ics(
+    events: list[CalendarEvent],
+    title: str,
+    uid_seed: str,
+    sequence: int | None = None,
+    event_keys: list[str] | None = None,
+) -> bytes:
+    """A calendar with one VEVENT per event. UIDs derive from `uid_seed` and each event's
+    key (`event_keys`, default its position), so rendering the same submission again
+    updates the events instead of duplicating them. `sequence` (RFC 5545 SEQUENCE, 0 for
+    the first version) counts the revisions of a series of versions with one seed."""
+    keys = event_keys if event_keys is not None else [str(i) for i in range(len(events))]
+    if len(keys) != len(events):
+        raise ValueError("event_keys braucht einen Schlüssel je Termin.")
     cal = Calendar()
     cal.add("prodid", "-//toolbox//Kooperations-Werkzeugkasten//DE")
     cal.add("version", "2.0")
@@ -45,11 +56,13 @@ def render_ics(events: list[CalendarEvent], title: str, uid_seed: str) -> bytes:
     if any(isinstance(item.start, dt.datetime) for item in events):
         cal.add_component(berlin_vtimezone())  # VTIMEZONE for Europe/Berlin, as RFC 5545 asks
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    for index, item in enumerate(events):
+    for key, item in zip(keys, events, strict=True):
         event = Event()
-        digest = hashlib.sha256(f"{uid_seed}:{index}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{uid_seed}:{key}".encode()).hexdigest()[:32]
         event.add("uid", f"{digest}@toolbox")
         event.add("dtstamp", stamp)
+        if sequence is not None:
+            event.add("sequence", sequence)
         event.add("summary", item.summary)
         event.add("status", item.status)
         if isinstance(item.start, dt.datetime):
