@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import bare, libreoffice, pipeline, preview, web
+from bench import bare, floor, libreoffice, pipeline, preview, startup, web
 from bench.memory import memory_run
 from bench.procs import CeleryWorker, CpuMeter, Gunicorn, RedisServer, Service, run_checked
 from bench.sections import Results
@@ -67,6 +67,13 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     results.noise["bare"] = meter.others
     log(f"preview: {len(payloads)} instruments × {args.n}")
     results.preview = preview.measure(app, results.data, args.n)
+    log(f"floor: {len(payloads)} instruments × {args.n}")
+    results.floor = floor.measure(renderer, payloads, args.n)
+    log("toolbox render: start-up")
+    slug = next(iter(payloads))
+    results.cli_first = startup.first_document_seconds(
+        slug, bare.DATA_DIR / f"{slug}.json", workdir / "cli", rounds=1 if args.smoke else 3
+    )
     count = max(args.concurrency * 4, args.burst // 2)
     log(f"bare loop on {args.concurrency} processes: {count} submissions")
     results.bare_parallel, results.bare_cpu, results.noise["bare loop"] = bare.parallel_rate(
@@ -85,6 +92,12 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     with CpuMeter() as meter:
         results.soffice = libreoffice.convert_times(binary, docx, workdir / "lo", args.lo_rounds)
     results.noise["LibreOffice"] = meter.others
+    log(f"LibreOffice warm: one soffice, {len(payloads)} DOCX × {args.lo_rounds}")
+    with CpuMeter() as meter:
+        results.soffice_warm = libreoffice.warm_convert_times(
+            binary, docx, workdir / "lo", args.lo_rounds
+        )
+    results.noise["LibreOffice warm"] = meter.others
 
 
 @dataclass
