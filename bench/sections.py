@@ -225,6 +225,8 @@ def web_rows(r: Results) -> list[Row]:
     rows = []
     for name, think, load in r.web:
         pace = f"think {think:g} s" if think else "back to back"
+        if load.rendering:
+            pace += ", worker rendering"
         clients = f"{r.web_clients} clients {pace}, {len(load.latencies)} requests"
         rows.append(_web_row(f"{name}, {clients}", load))
     return rows

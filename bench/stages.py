@@ -166,7 +166,7 @@ def measure_memory(args, results: Results, services: Services, stack) -> None:
     worker.stop()
 
 
-def measure_web(args, results: Results, services: Services) -> None:
+def measure_web(args, results: Results, services: Services, stack) -> None:
     """The web tier alone: no worker runs, submissions pile up on the broker."""
     port, data, slugs = services.gunicorn.port, results.data, list(results.data)
     warm = min(args.clients, 8)
@@ -184,6 +184,22 @@ def measure_web(args, results: Results, services: Services) -> None:
             load.cpu = meter.used
             results.web.append((name, think, load))
             results.noise[f"{name.split()[0]} {'think' if think else 'busy'}"] = meter.others
+    # The same think-time load while a worker renders (issue 20): it works through the
+    # submissions the rows above queued (a backlog of minutes), so rendering competes
+    # with the web for the cores.
+    worker = services.worker(stack, args.concurrency, "worker-web")
+    log("web: think-time load with the worker rendering")
+    for name, request, ok in (
+        ("GET form page", web.form_page(slugs), 200),
+        ("POST submission (JSON API)", web.api_submit(args.submit_path, data), 202),
+    ):
+        with CpuMeter(services.cpu_parts(worker)) as meter:
+            load = web.run_load(port, request, args.clients, args.requests, ok, args.think)
+        load.cpu = {"web": meter.used["web"]}
+        load.rendering = True
+        results.web.append((name, args.think, load))
+        results.noise[f"{name.split()[0]} think+worker"] = meter.others
+    worker.stop()
 
 
 def start(stack: contextlib.ExitStack, service: Service):
