@@ -15,6 +15,15 @@ from bench.procs import ROOT, free_port
 SYSTEM_PYTHON = "/usr/bin/python3"  # has LibreOffice's `uno` module (python3-uno)
 
 SKIPPED = "übersprungen: soffice nicht installiert"
+NO_UNO = "übersprungen: kein LibreOffice-UNO für Python (apt-get install python3-uno)"
+
+
+def has_uno() -> bool:
+    """The warm comparison drives soffice over UNO from the system Python."""
+    if not Path(SYSTEM_PYTHON).is_file():
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, timeout=60)
+    return probe.returncode == 0
 
 
 def soffice() -> str | None:

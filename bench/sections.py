@@ -37,6 +37,7 @@ class Results:
     soffice: dict[str, float] = field(default_factory=dict)
     soffice_skipped: str = ""
     soffice_warm: dict[str, float] = field(default_factory=dict)  # one running soffice
+    soffice_warm_skipped: str = ""
     latency: list[Sample] = field(default_factory=list)
     burst_count: int = 0
     burst_seconds: float = 0.0
@@ -294,6 +295,8 @@ def lo_rows(r: Results) -> list[Row]:
                 mean >= LO_WARM_MIN,
             )
         )
+    if r.soffice_warm_skipped:
+        warm.append(Row("libreoffice warm", "one running soffice", r.soffice_warm_skipped))
     return warm + [
         Row(
             "libreoffice",

@@ -92,6 +92,10 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     with CpuMeter() as meter:
         results.soffice = libreoffice.convert_times(binary, docx, workdir / "lo", args.lo_rounds)
     results.noise["LibreOffice"] = meter.others
+    if not libreoffice.has_uno():
+        results.soffice_warm_skipped = libreoffice.NO_UNO
+        log(libreoffice.NO_UNO)
+        return
     log(f"LibreOffice warm: one soffice, {len(payloads)} DOCX × {args.lo_rounds}")
     with CpuMeter() as meter:
         results.soffice_warm = libreoffice.warm_convert_times(
