@@ -38,6 +38,7 @@ class Results:
     soffice_skipped: str = ""
     soffice_warm: dict[str, float] = field(default_factory=dict)  # one running soffice
     soffice_warm_skipped: str = ""
+    pdf_near_lo: dict[str, float] = field(default_factory=dict)  # our PDF right after it
     latency: list[Sample] = field(default_factory=list)
     burst_count: int = 0
     burst_seconds: float = 0.0
@@ -269,7 +270,7 @@ def lo_rows(r: Results) -> list[Row]:
     lo = statistics.mean(r.soffice.values())
     pdf = statistics.mean(b.pdf for b in r.bare if b.slug in r.soffice)
     whole = statistics.median(s.seconds for s in r.latency)
-    pdf_of = {b.slug: b.pdf for b in r.bare}
+    pdf_of = {b.slug: b.pdf for b in r.bare} | r.pdf_near_lo
     warm = [
         Row(
             "libreoffice warm",

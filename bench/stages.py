@@ -102,6 +102,11 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
             binary, docx, workdir / "lo", args.lo_rounds
         )
     results.noise["LibreOffice warm"] = meter.others
+    # Our PDF again, right after, with the same noise as the warm soffice had.
+    results.pdf_near_lo = {
+        slug: bare.median_pdf(renderer, INSTRUMENTS[slug], payload, max(args.n, 3))
+        for slug, payload in payloads.items()
+    }
 
 
 @dataclass

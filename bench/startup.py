@@ -3,6 +3,7 @@ written, and how much of that is start-up (imports, fonts, CSS) rather than rend
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ def first_document_seconds(slug: str, data_file: Path, out_dir: Path, rounds: in
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the path as soon as it is echoed
         )
         process.stdout.readline()  # the first document's path: it is written
         times.append(time.perf_counter() - begin)
