@@ -76,6 +76,13 @@ def measure(renderer: Renderer, payloads: dict[str, dict], n: int) -> list[BareR
     return results
 
 
+def median_pdf(renderer: Renderer, instrument: Instrument, payload: dict, n: int) -> float:
+    """Median seconds of our PDF alone (warm), for a comparison measured at another time."""
+    _, pdf_fn = _single_format(renderer, instrument, payload)
+    pdf_fn()
+    return statistics.median(_timed(pdf_fn) for _ in range(n))
+
+
 def _single_format(renderer: Renderer, instrument: Instrument, payload: dict):
     """One format alone, from the same context `Renderer.render` builds."""
     ctx = renderer.context(instrument, payload, dt.date.today())

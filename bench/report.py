@@ -24,7 +24,7 @@ class Row:
     met: bool | None = None  # None: informational, no target
 
     def cells(self) -> tuple[str, ...]:
-        met = {True: "yes", False: "NO", None: ""}[self.met]
+        met = {True: "met", False: "not met", None: ""}[self.met]
         return (self.section, self.measurement, self.value, self.ratio, self.target, met)
 
 

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             services = start_services(args, workdir, stack)
             measure_pipeline(args, results, services, stack)
             measure_memory(args, results, services, stack)
-            measure_web(args, results, services)
+            measure_web(args, results, services, stack)
             log("stopping services")
     table = rows(results)
     print(text_table(table))

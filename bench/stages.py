@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import bare, libreoffice, pipeline, preview, web
+from bench import bare, floor, libreoffice, pipeline, preview, startup, web
 from bench.memory import memory_run
 from bench.procs import CeleryWorker, CpuMeter, Gunicorn, RedisServer, Service, run_checked
 from bench.sections import Results
@@ -67,6 +67,13 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     results.noise["bare"] = meter.others
     log(f"preview: {len(payloads)} instruments × {args.n}")
     results.preview = preview.measure(app, results.data, args.n)
+    log(f"floor: {len(payloads)} instruments × {args.n}")
+    results.floor = floor.measure(renderer, payloads, args.n)
+    log("toolbox render: start-up")
+    slug = next(iter(payloads))
+    results.cli_first = startup.first_document_seconds(
+        slug, bare.DATA_DIR / f"{slug}.json", workdir / "cli", rounds=1 if args.smoke else 3
+    )
     count = max(args.concurrency * 4, args.burst // 2)
     log(f"bare loop on {args.concurrency} processes: {count} submissions")
     results.bare_parallel, results.bare_cpu, results.noise["bare loop"] = bare.parallel_rate(
@@ -85,6 +92,21 @@ def _measure_bare(args, results: Results, workdir: Path) -> None:
     with CpuMeter() as meter:
         results.soffice = libreoffice.convert_times(binary, docx, workdir / "lo", args.lo_rounds)
     results.noise["LibreOffice"] = meter.others
+    if not libreoffice.has_uno():
+        results.soffice_warm_skipped = libreoffice.NO_UNO
+        log(libreoffice.NO_UNO)
+        return
+    log(f"LibreOffice warm: one soffice, {len(payloads)} DOCX × {args.lo_rounds}")
+    with CpuMeter() as meter:
+        results.soffice_warm = libreoffice.warm_convert_times(
+            binary, docx, workdir / "lo", args.lo_rounds
+        )
+    results.noise["LibreOffice warm"] = meter.others
+    # Our PDF again, right after, with the same noise as the warm soffice had.
+    results.pdf_near_lo = {
+        slug: bare.median_pdf(renderer, INSTRUMENTS[slug], payload, max(args.n, 3))
+        for slug, payload in payloads.items()
+    }
 
 
 @dataclass
@@ -153,7 +175,7 @@ def measure_memory(args, results: Results, services: Services, stack) -> None:
     worker.stop()
 
 
-def measure_web(args, results: Results, services: Services) -> None:
+def measure_web(args, results: Results, services: Services, stack) -> None:
     """The web tier alone: no worker runs, submissions pile up on the broker."""
     port, data, slugs = services.gunicorn.port, results.data, list(results.data)
     warm = min(args.clients, 8)
@@ -171,6 +193,22 @@ def measure_web(args, results: Results, services: Services) -> None:
             load.cpu = meter.used
             results.web.append((name, think, load))
             results.noise[f"{name.split()[0]} {'think' if think else 'busy'}"] = meter.others
+    # The same think-time load while a worker renders (issue 20): it works through the
+    # submissions the rows above queued (a backlog of minutes), so rendering competes
+    # with the web for the cores.
+    worker = services.worker(stack, args.concurrency, "worker-web")
+    log("web: think-time load with the worker rendering")
+    for name, request, ok in (
+        ("GET form page", web.form_page(slugs), 200),
+        ("POST submission (JSON API)", web.api_submit(args.submit_path, data), 202),
+    ):
+        with CpuMeter(services.cpu_parts(worker)) as meter:
+            load = web.run_load(port, request, args.clients, args.requests, ok, args.think)
+        load.cpu = {"web": meter.used["web"]}
+        load.rendering = True
+        results.web.append((name, args.think, load))
+        results.noise[f"{name.split()[0]} think+worker"] = meter.others
+    worker.stop()
 
 
 def start(stack: contextlib.ExitStack, service: Service):

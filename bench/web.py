@@ -24,6 +24,7 @@ class LoadResult:
     errors: int = 0
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per part
+    rendering: bool = False  # a worker rendered during the load
 
     @property
     def rate(self) -> float:

@@ -1,201 +1,52 @@
-"""The `toolbox` command: Flask's own commands (run, routes, shell, db …) plus ours."""
+"""The `toolbox` command: Flask's own commands (run, routes, shell, db …) plus ours.
+
+Each of our commands lives in a module that is imported only when the command runs:
+`toolbox render` (toolbox/ops/render_command.py) needs the renderer and the instruments,
+not the web app with every view, the database and the broker client; the commands that
+work on the app's data are in toolbox/ops/commands.py (issue 20: start-up time).
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
+import importlib
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup
 
-from toolbox.accounts.service import AccountError, check_password_rules, create_user
-from toolbox.app import create_app
-from toolbox.contacts.service import ContactImportError, decode_csv, export_csv, import_csv, search
-from toolbox.core.config import ConfigError
-from toolbox.documents.checks import check_instrument
-from toolbox.documents.render import get_renderer
-from toolbox.instruments.forms import to_payload, validated_form
-from toolbox.instruments.registry import INSTRUMENTS, get_instrument
-from toolbox.ops.cli_database import existing_database
-from toolbox.ops.doctor import run_checks
-from toolbox.ops.sweeper import purge, sweep
-from toolbox.workshops.kit_builds import build_workshop_kit
-from toolbox.workshops.service import workshop_by_token
+# command name → (module, attribute): what `toolbox <name>` imports to run.
+COMMANDS = {
+    "render": ("toolbox.ops.render_command", "render_command"),
+    "purge": ("toolbox.ops.commands", "purge_command"),
+    "sweep": ("toolbox.ops.commands", "sweep_command"),
+    "contacts": ("toolbox.ops.commands", "contacts_group"),
+    "doctor": ("toolbox.ops.commands", "doctor_command"),
+    "check-templates": ("toolbox.ops.commands", "check_templates_command"),
+    "create-user": ("toolbox.ops.commands", "create_user_command"),
+    "kit": ("toolbox.ops.commands", "kit_command"),
+}
+
+
+def _attribute(module: str, name: str):
+    return getattr(importlib.import_module(module), name)
 
 
 def _create_app():
-    """The app for a command; a setting it cannot run with ends the command with the
-    configuration's own message instead of a traceback."""
-    try:
-        return create_app()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    """The app, for Flask's commands and ours that use it (built by toolbox/ops/commands.py)."""
+    return _attribute("toolbox.ops.commands", "create_cli_app")()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
+class ToolboxGroup(FlaskGroup):
+    """A FlaskGroup whose own commands are loaded by name when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name in COMMANDS:
+            return _attribute(*COMMANDS[name])
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=ToolboxGroup, create_app=_create_app)
 def cli():
     """Werkzeugkasten für Kooperationen zwischen Fachkräften und Selbsthilfe."""
-
-
-@cli.command("render")
-@click.argument("slug", type=click.Choice(sorted(INSTRUMENTS)))
-@click.argument(
-    "data_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--blank", is_flag=True, help="Leere Vorlage zum Ausfüllen von Hand erzeugen.")
-def render_command(slug: str, data_files: tuple[Path, ...], out_dir: Path, blank: bool):
-    """Dokumente offline erzeugen: je Datendatei (JSON) ein DOCX und ein PDF."""
-    if blank == bool(data_files):
-        raise click.UsageError("Bitte JSON-Dateien mit Daten angeben oder --blank, nicht beides.")
-    instrument = get_instrument(slug)
-    renderer = get_renderer(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if blank:
-        for doc in renderer.render(instrument, {}, blank=True):
-            (out_dir / doc.filename).write_bytes(doc.content)
-            click.echo(str(out_dir / doc.filename))
-        return
-    failed = False
-    for path in data_files:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            click.echo(f"{path}: keine gültige JSON-Datei ({exc})", err=True)
-            failed = True
-            continue
-        if not isinstance(data, dict):
-            click.echo(f"{path}: Die Datei muss ein JSON-Objekt enthalten.", err=True)
-            failed = True
-            continue
-        form, errors = validated_form(instrument, data)
-        if form is None:
-            for name, messages in errors.items():
-                click.echo(f"{path}: {name}: {' '.join(messages)}", err=True)
-            failed = True
-            continue
-        for doc in renderer.render(instrument, to_payload(form)):
-            target = out_dir / doc.filename
-            if target.exists() and len(data_files) > 1:
-                target = out_dir / f"{path.stem}_{doc.filename}"
-            target.write_bytes(doc.content)
-            click.echo(str(target))
-    if failed:
-        sys.exit(1)
-
-
-@cli.command("purge")
-@existing_database
-def purge_command():
-    """Einreichungen und Entwürfe löschen, deren Aufbewahrungsfrist abgelaufen ist."""
-    counts = purge()
-    days = current_app.config["TOOLBOX_RETENTION_DAYS"]
-    click.echo(
-        f"{counts['submissions']} Einreichungen und {counts['drafts']} Entwürfe gelöscht "
-        f"(älter als {days} Tage)."
-    )
-
-
-@cli.command("sweep")
-@existing_database
-def sweep_command():
-    """Liegengebliebene Aufträge und E-Mails erneut einreihen (läuft sonst per celery beat)."""
-    click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
-
-
-@cli.group("contacts")
-def contacts_group():
-    """Verzeichnis der Ansprechpersonen als CSV ein- und auslesen."""
-
-
-@contacts_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Das bisherige Verzeichnis ersetzen.")
-@existing_database
-def contacts_import(file: Path, replace: bool):
-    """Einträge aus einer CSV-Datei übernehmen (alle oder keinen)."""
-    try:
-        result = import_csv(decode_csv(file.read_bytes()), replace=replace)
-    except ContactImportError as exc:
-        for error in exc.errors:
-            click.echo(f"{file}: {error}", err=True)
-        sys.exit(1)
-    message = f"{result.added} {'Eintrag' if result.added == 1 else 'Einträge'} übernommen."
-    if result.skipped:
-        message += f" {result.skipped} {'war' if result.skipped == 1 else 'waren'} schon da."
-    click.echo(message)
-
-
-@contacts_group.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@existing_database
-def contacts_export(file: Path):
-    """Das Verzeichnis als CSV-Datei speichern."""
-    contacts = search()
-    file.write_text(export_csv(contacts), encoding="utf-8")
-    click.echo(f"{len(contacts)} Einträge nach {file} geschrieben.")
-
-
-@cli.command("doctor")
-def doctor_command():
-    """Prüfen, ob Konfiguration, Datenbank, Broker, E-Mail, Schriften und Vorlagen passen."""
-    checks = run_checks()
-    for check in checks:
-        click.echo(f"{'✓' if check.ok else '✗'} {check.name}: {check.message}")
-    if not all(check.ok for check in checks):
-        sys.exit(1)
-
-
-@cli.command("check-templates")
-def check_templates_command():
-    """Prüfen, dass alle Vorlagen lesbar sind und genau die Felder ihres Instruments nutzen."""
-    templates_dir = Path(current_app.config["TOOLBOX_TEMPLATES_DIR"])
-    problems = [p for i in INSTRUMENTS.values() for p in check_instrument(i, templates_dir)]
-    for problem in problems:
-        click.echo(problem, err=True)
-    if problems:
-        sys.exit(1)
-    click.echo(f"{len(INSTRUMENTS)} Instrumente, alle Vorlagen in Ordnung.")
-
-
-@cli.command("create-user")
-@click.argument("email")
-@click.option("--admin", is_flag=True, help="Administration: sieht alles, verwaltet Konten.")
-@click.option("--password-stdin", is_flag=True, help="Passwort aus der Standardeingabe lesen.")
-@existing_database
-def create_user_command(email: str, admin: bool, password_stdin: bool):
-    """Ein Konto für das Dashboard anlegen (ohne --password-stdin wird das Passwort erfragt)."""
-    try:
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = click.prompt("Passwort", hide_input=True, prompt_suffix=": ")
-            check_password_rules(password, (email.strip().lower(),))
-            again = click.prompt("Passwort wiederholen", hide_input=True, prompt_suffix=": ")
-            if again != password:
-                raise AccountError("Die beiden Passwörter stimmen nicht überein.")
-        user = create_user(email, password, is_admin=admin)
-    except AccountError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
-    role = "Administration" if user.is_admin else "Moderation"
-    click.echo(f"Konto {user.email} ({role}) angelegt.")
-
-
-@cli.command("kit")
-@click.argument("token")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@existing_database
-def kit_command(token: str, out_file: Path):
-    """Das Kit eines Workshops offline erzeugen (ohne Broker), wie „Kit erstellen“."""
-    workshop = workshop_by_token(token)
-    if workshop is None:
-        raise click.ClickException("Keinen Workshop mit diesem Link-Token gefunden.")
-    built, _ = build_workshop_kit(
-        workshop, progress=lambda percent, step: click.echo(f"{percent:3d} % {step}", err=True)
-    )
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_bytes(built.content)
-    click.echo(f"{out_file}: {len(built.files) + 1} Dateien, {len(built.content)} Bytes")
