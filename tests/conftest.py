@@ -328,8 +328,10 @@ class Worker:
         concurrency: int = 1,
         app_module: str = "worker",
         queues: str = "",
+        nice: int = 0,
     ):
         self.env = env
+        self.nice = nice  # `nice -n N celery …`, as the Procfile starts render_large
         self.queues = queues  # `-Q render` etc.; all queues when empty
         self.app_module = app_module
         self.log_path = log
@@ -340,6 +342,7 @@ class Worker:
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [
+                *(["nice", "-n", str(self.nice)] if self.nice else []),
                 sys.executable,
                 "-m",
                 "celery",
@@ -392,7 +395,7 @@ def start_worker(tmp_path, data_dir):
     """Factory: start a worker on the same database as `app`, with the given broker."""
     workers: list[Worker] = []
 
-    def start(app, concurrency: int = 1, queues: str = "", **extra_env) -> Worker:
+    def start(app, concurrency: int = 1, queues: str = "", nice: int = 0, **extra_env) -> Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLBOX_")}
         env.update(
             TOOLBOX_DATA_DIR=str(data_dir),
@@ -405,7 +408,7 @@ def start_worker(tmp_path, data_dir):
             app_module = "fault_worker"  # tests/fault_worker.py, found through PYTHONPATH
             env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
         log = tmp_path / f"worker-{len(workers)}.log"
-        worker = Worker(env, log, concurrency, app_module, queues)
+        worker = Worker(env, log, concurrency, app_module, queues, nice)
         workers.append(worker)  # before start: a worker that fails to start is stopped too
         worker.start()
         return worker

@@ -121,7 +121,7 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
         db.session.commit()
         rebuild()  # what the worker's task does when the directory changes
     start_worker(app, concurrency=2, queues="render")
-    start_worker(app, queues="render_large")
+    start_worker(app, queues="render_large", nice=10)  # as the Procfile has it
     start_worker(app, queues="mail,maintenance")
     web = Gunicorn(app, data_dir, tmp_path / "gunicorn.log")
     probe: HealthProbe | None = None
@@ -129,7 +129,7 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
     try:
         ready(web)
         finish_time(web, NORMAL)  # warm
-        idle = min(finish_time(web, NORMAL) for _ in range(2))
+        idle = min(finish_time(web, NORMAL) for _ in range(3))
 
         mailed = submit(web, NORMAL, load_data(NORMAL), email="person@example.org")
         while state(web, mailed) != "done":
@@ -158,7 +158,9 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
         for thread in threads:
             thread.start()
         time.sleep(1)  # the abuse is under way
-        loaded = finish_time(web, NORMAL)
+        # measured like idle (best of 3, one after another), so a single hiccup of the
+        # machine (the rest of the suite runs beside this test) does not decide it
+        loaded = min(finish_time(web, NORMAL) for _ in range(3))
         for thread in threads:
             thread.join(300)
         deadline = time.monotonic() + 300
@@ -183,9 +185,10 @@ def test_the_abuse_run(make_app, redis_server, start_worker, data_dir, tmp_path)
     assert max(answered) < HEALTH_LIMIT, f"slowest /healthz: {max(answered):.2f} s"
     assert loaded < 2 * idle, f"normal submission: {loaded:.1f} s loaded, {idle:.1f} s idle"
     assert heavy_states == ["done"] * len(HEAVY)
-    # 3 re-sends accepted; the rest refused: 429 over the limit, or 409 while the previous
-    # one is still being sent (its answer says so)
-    assert results["resend"].count(202) == 3, results["resend"]
+    # at most 3 re-sends accepted (fewer when the previous one is still being sent: 409,
+    # which its answer says); the rest refused, and only the accepted ones mailed
+    accepted = results["resend"].count(202)
+    assert 1 <= accepted <= 3, results["resend"]
     assert set(results["resend"]) <= {202, 409, 429}, results["resend"]
-    assert 429 in results["resend"], results["resend"]
-    assert len(list((data_dir / "outbox").glob("*.eml"))) == 1 + 3
+    assert 429 in results["resend"], results["resend"]  # the per-client limit counts all 60
+    assert len(list((data_dir / "outbox").glob("*.eml"))) == 1 + accepted

@@ -96,6 +96,28 @@ def _pairs(data: dict, earlier: str, later: str):
     return [(a, b) for a in _places(data, earlier) for b in _places(data, later)]
 
 
+def within_budget(data: dict, rule: dict) -> None:
+    """Shorten the longest texts until all fit the submission's text budget (a text keeps
+    at least one visible character, so a required field stays answered)."""
+
+    def texts(paths):
+        return [
+            (box, key)
+            for path in paths
+            for box, key in _places(data, path)
+            if isinstance(box.get(key), str)
+        ]
+
+    places = texts(rule["fields"])
+    while (over := sum(len(b[k]) for b, k in places) - rule["max_chars"]) > 0:
+        box, key = max(places, key=lambda p: len(p[0][p[1]]))
+        box[key] = box[key][: max(1, len(box[key]) - over)].rstrip() or "x"
+    places = texts(rule["line_fields"])
+    while (over := sum(b[k].count("\n") + 1 for b, k in places if b[k]) - rule["max_lines"]) > 0:
+        box, key = max(places, key=lambda p: p[0][p[1]].count("\n"))
+        box[key] = box[key].replace("\n", " ", over)
+
+
 def apply_rules(rules: list[dict], data: dict) -> None:
     for rule in rules:
         if rule["rule"] == "after":
@@ -112,8 +134,12 @@ def apply_rules(rules: list[dict], data: dict) -> None:
                 later = _shift(a, gap)
                 if later is not None and _text(later) <= "2100-12-31":
                     b_box[b_key] = _text(later)
-                else:
-                    a_box[a_key] = _text(_shift(b, -gap))
+                elif (earlier := _shift(b, -gap)) is not None:
+                    a_box[a_key] = _text(earlier)
+                else:  # times: a at the end of the day, b at midnight; nothing fits around
+                    a_box[a_key], b_box[b_key] = "00:00", _text(dt.time(0, gap))
+        elif rule["rule"] == "text_budget":
+            within_budget(data, rule)
         elif rule["rule"] == "in_year":
             year = data.get(rule["year"])
             for box, key in _places(data, rule["date"]):

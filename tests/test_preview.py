@@ -3,7 +3,6 @@ and the finished document as a web page (/s/<token>/webseite)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from html.parser import HTMLParser
@@ -14,6 +13,7 @@ from hostile_support import get, hostile_payload, visible
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
+from toolbox.core.time import berlin_today
 from toolbox.documents.html_view import Blank, shift_headings, with_blanks
 from toolbox.documents.render import Renderer
 from toolbox.documents.sanitize import sanitize_text
@@ -108,7 +108,7 @@ def test_preview_reads_as_the_html_of_the_pdf(app, client, slug):
         payload = to_payload(form)
     html = post_preview(client, slug, formdata_of(slug, load_data(slug))).get_data(as_text=True)
     pdf_html = renderer.pdf.render_html(
-        f"{slug}.html", renderer.context(instrument, payload, dt.date.today())
+        f"{slug}.html", renderer.context(instrument, payload, berlin_today())
     )
     pdf_body = pdf_html.split("<body>", 1)[1]
     generated = re.search(r"Erstellt am [^<]+", html).group()

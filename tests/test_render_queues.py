@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
-from helpers import load_data, submit
+from helpers import ROOT, load_data, submit
 from worst_case import worst_case
 
 from toolbox.instruments.forms import is_large
 from toolbox.instruments.registry import INSTRUMENTS
-from toolbox.jobs import RENDER_LARGE_QUEUE, RENDER_QUEUE
+from toolbox.jobs import QUEUES, RENDER_LARGE_QUEUE, RENDER_QUEUE
 from toolbox.submissions.models import Submission
 from toolbox.submissions.service import render_queue
 
@@ -54,3 +55,18 @@ def test_a_large_submission_waits_for_the_large_worker(make_app, redis_server, s
 
     start_worker(app, queues=RENDER_LARGE_QUEUE)
     until_done(client, large)
+
+
+def test_the_procfile_serves_every_queue():
+    """The split workers of the Procfile together consume every queue a task can go to
+    (a queue without a worker would keep its work forever); `worker` consumes all."""
+    processes = dict(
+        line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
+    )
+    served = set()
+    for name in ("render", "render_large", "mail"):
+        (queues,) = re.findall(r"--queues=(\S+)", processes[name])
+        served |= set(queues.split(","))
+    assert served == set(QUEUES)
+    assert "--queues" not in processes["worker"]
+    assert processes["render_large"].startswith("nice -n 10 celery ")  # normal renders first

@@ -9,6 +9,7 @@ here plus its entry in TYPES.
 from __future__ import annotations
 
 import decimal
+import re
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -29,6 +30,7 @@ from wtforms.validators import (
 from toolbox.documents.formatting import euro, german_date, german_number, german_time
 from toolbox.instruments.limits import TEXT_MAX_CHARS, TEXTAREA_MAX_CHARS, TEXTAREA_MAX_LINES
 from toolbox.instruments.wtf import (
+    FORMULA_CHARACTERS,
     MSG_CHOOSE,
     MSG_CONFIRM,
     MSG_REQUIRED,
@@ -50,23 +52,28 @@ if TYPE_CHECKING:
 
 MSG_INVALID = "Ungültiger Wert."
 
-# A text that is an answer: at least one character that is neither white space nor one of
-# the control characters the server drops (documents/sanitize.py).
 # Addresses the server's validator refuses although they are well-formed: special-use
-# domains (RFC 6761) cannot receive mail.
+# domains (RFC 6761) cannot receive mail, and a first character a spreadsheet reads as a
+# formula (wtf.single_address, for the CSV export).
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
 EMAIL_SCHEMA = {
     "type": "string",
     "format": "email",
     "maxLength": 254,
-    "pattern": "^(?!.*\\.("
+    "pattern": "^(?!["
+    + re.escape(FORMULA_CHARACTERS)
+    + "])(?!.*\\.("
     + "|".join("".join(f"[{c}{c.upper()}]" for c in d) for d in SPECIAL_USE_DOMAINS)
     + ")$)",
-    "description": "Eine Adresse; keine Domain für besondere Zwecke ("
+    "description": "Eine Adresse, die nicht mit "
+    + ", ".join(FORMULA_CHARACTERS)
+    + " beginnt; keine Domain für besondere Zwecke ("
     + ", ".join(f".{d}" for d in SPECIAL_USE_DOMAINS)
     + ").",
 }
 
+# A text that is an answer: at least one character that is neither white space nor one of
+# the control characters the server drops (documents/sanitize.py).
 NON_BLANK = {"type": "string", "minLength": 1, "pattern": "[^\\s\\u0000-\\u001f\\ufffe\\uffff]"}
 
 

@@ -9,6 +9,7 @@ into `x-toolbox-rules`.
 from __future__ import annotations
 
 from toolbox.instruments.base import Instrument
+from toolbox.instruments.limits import SUBMISSION_MAX_CHARS, SUBMISSION_MAX_LINES
 from toolbox.instruments.registry import INSTRUMENTS
 from toolbox.instruments.types import EMAIL_SCHEMA, object_schema
 
@@ -27,9 +28,35 @@ def _label(instrument: Instrument, path: str) -> str:
     return f"`{path}` ({f.label})"
 
 
+def text_paths(instrument: Instrument, *, lines: bool = False) -> list[str]:
+    """The fields the text budget counts (`feld`, `liste[].feld`); with `lines`, those
+    whose lines it counts as well."""
+
+    def counted(f) -> bool:
+        return f.kind.budget_lines if lines else f.kind.in_text_budget
+
+    paths = []
+    for f in instrument.fields:
+        if f.kind.is_list:
+            paths += [f"{f.name}[].{s.name}" for s in f.fields if counted(s)]
+        elif counted(f):
+            paths.append(f.name)
+    return paths
+
+
 def machine_rules(instrument: Instrument) -> list[dict]:
     """The rules JSON Schema cannot state, for tools (e.g. a fuzzer that orders dates)."""
     out = []
+    if text_paths(instrument):
+        out.append(
+            {
+                "rule": "text_budget",
+                "fields": text_paths(instrument),
+                "max_chars": SUBMISSION_MAX_CHARS,
+                "line_fields": text_paths(instrument, lines=True),
+                "max_lines": SUBMISSION_MAX_LINES,
+            }
+        )
     for a, b, strict, *gap in instrument.order:
         rule = {"rule": "after", "earlier": a, "later": b, "strict": strict}
         if gap:
@@ -41,6 +68,12 @@ def machine_rules(instrument: Instrument) -> list[dict]:
 
 def rule_texts(instrument: Instrument) -> list[str]:
     texts = []
+    if text_paths(instrument):
+        texts.append(
+            f"Alle Textfelder zusammen (die Zeilen der Listen eingeschlossen) haben höchstens "
+            f"{SUBMISSION_MAX_CHARS} Zeichen, alle langen Texte zusammen höchstens "
+            f"{SUBMISSION_MAX_LINES} Zeilen."
+        )
     for a, b, strict, *gap in instrument.order:
         relation = "liegt nach" if strict else "liegt nicht vor"
         text = f"{_label(instrument, b)} {relation} {_label(instrument, a)}"
