@@ -35,16 +35,22 @@ def version(binary: str) -> str:
     return result.stdout.strip().splitlines()[0] if result.stdout.strip() else "?"
 
 
+def write_docx(docx: dict[str, bytes], workdir: Path, prefix: str) -> dict[str, Path]:
+    """The DOCX of each instrument as a file soffice can open: {slug: path}."""
+    files = {}
+    for slug, content in docx.items():
+        files[slug] = workdir / f"{prefix}{slug}.docx"
+        files[slug].write_bytes(content)
+    return files
+
+
 def convert_times(binary: str, docx: dict[str, bytes], workdir: Path, rounds: int) -> dict:
     """Median seconds per instrument to turn its DOCX into a PDF. The first conversion
     (which creates the profile) is not counted."""
     profile = workdir / "lo-profile"
     out = workdir / "lo-out"
     out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for slug, content in docx.items():
-        files[slug] = workdir / f"{slug}.docx"
-        files[slug].write_bytes(content)
+    files = write_docx(docx, workdir, "")
     args = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
 
     def convert(path: Path) -> float:
@@ -75,10 +81,7 @@ def warm_convert_times(binary: str, docx: dict[str, bytes], workdir: Path, round
     profile = workdir / "lo-warm-profile"
     out = workdir / "lo-warm-out"
     out.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for slug, content in docx.items():
-        files[slug] = workdir / f"warm-{slug}.docx"
-        files[slug].write_bytes(content)
+    files = write_docx(docx, workdir, "warm-")
     port = free_port()
     server = subprocess.Popen(
         [

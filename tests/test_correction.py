@@ -42,6 +42,15 @@ def stored(app, token: str) -> Submission:
         return submission
 
 
+def correct_unchanged(client, slug: str, token: str) -> str:
+    """Open "Korrigieren" for `token` and send the form as it comes; the new token."""
+    values = browser_values(
+        client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
+    )
+    values["action"] = "submit"
+    return client.post(f"/instrumente/{slug}", data=values).headers["Location"].rsplit("/", 1)[1]
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_korrigieren_shows_every_field_and_row_unchanged(app, client, slug):
     data = load_data(slug)
@@ -136,12 +145,7 @@ def test_correction_of_unknown_or_other_instrument_is_404(client):
 def test_purging_the_old_version_keeps_the_new_one(app, client):
     slug = "raumnutzung"
     token = form_submit(client, slug, load_data(slug))
-    values = browser_values(
-        client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
-    )
-    values["action"] = "submit"
-    new_token = client.post(f"/instrumente/{slug}", data=values).headers["Location"]
-    new_token = new_token.rsplit("/", 1)[1]
+    new_token = correct_unchanged(client, slug, token)
     with app.app_context():
         old = Submission.query.filter_by(token=token).one()
         old.created_at = old.created_at.replace(year=old.created_at.year - 5)
@@ -157,12 +161,7 @@ def test_purging_the_old_version_keeps_the_new_one(app, client):
 def test_documents_of_a_correction_say_what_they_replace(app, client):
     slug = "raumnutzung"
     token = form_submit(client, slug, load_data(slug))
-    values = browser_values(
-        client.get(f"/instrumente/{slug}?korrektur={token}").get_data(as_text=True)
-    )
-    values["action"] = "submit"
-    new_token = client.post(f"/instrumente/{slug}", data=values).headers["Location"]
-    new_token = new_token.rsplit("/", 1)[1]
+    new_token = correct_unchanged(client, slug, token)
     with app.app_context():
         old = Submission.query.filter_by(token=token).one()
         new = Submission.query.filter_by(token=new_token).one()

@@ -102,9 +102,7 @@ class InstrumentForm(FlaskForm):
         """The text budget of the whole submission (issue 14): its message goes to the
         longest field, where shortening helps most."""
         texts = list(text_values(self.instrument, payload))
-        if not texts:
-            return
-        chars = sum(len(value) for _, _, value in texts)
+        chars, lines = text_size(texts)
         if chars > SUBMISSION_MAX_CHARS:
             name = max(texts, key=lambda t: len(t[2]))[0]
             self.add_error(
@@ -117,9 +115,8 @@ class InstrumentForm(FlaskForm):
                     count=chars,
                 ),
             )
-        areas = [(name, value) for name, kind, value in texts if kind.budget_lines]
-        lines = sum(line_count(value) for _, value in areas)
         if lines > SUBMISSION_MAX_LINES:
+            areas = [(name, value) for name, kind, value in texts if kind.budget_lines]
             name = max(areas, key=lambda t: line_count(t[1]))[0]
             self.add_error(
                 name,
@@ -190,11 +187,17 @@ def text_values(instrument: Instrument, payload: dict):
                         yield f"{f.name}-{index}-{s.name}", s.kind, value
 
 
-def is_large(instrument: Instrument, payload: dict) -> bool:
-    """Whether a valid payload takes seconds to render (its size against LARGE_*)."""
-    texts = list(text_values(instrument, payload))
+def text_size(texts) -> tuple[int, int]:
+    """(characters, lines) of text_values(): what the budget and `is_large` measure."""
+    texts = list(texts)
     chars = sum(len(value) for _, _, value in texts)
     lines = sum(line_count(value) for _, kind, value in texts if kind.budget_lines)
+    return chars, lines
+
+
+def is_large(instrument: Instrument, payload: dict) -> bool:
+    """Whether a valid payload takes seconds to render (its size against LARGE_*)."""
+    chars, lines = text_size(text_values(instrument, payload))
     rows = sum(len(payload.get(f.name) or []) for f in instrument.fields if f.kind.is_list)
     return chars > LARGE_CHARS or lines > LARGE_LINES or rows > LARGE_ROWS
 

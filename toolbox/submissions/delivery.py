@@ -39,6 +39,19 @@ def enqueue_email(submission_id: int) -> None:
     enqueue(SEND_DOCUMENTS, submission_id)
 
 
+def _sent_again() -> dict:
+    """The columns of a send requested anew (re-send or address added to the submission):
+    pending again, as a new message (the next generation gets a new Message-ID)."""
+    return {
+        "email_state": EmailState.PENDING,
+        "email_generation": Submission.email_generation + 1,
+        "email_error": None,
+        "email_claimed_at": None,
+        "email_sent_at": None,
+        "email_requested_at": utcnow(),
+    }
+
+
 def request_resend(submission: Submission) -> bool:
     """failed/sent → pending, as a new message (new Message-ID). Raises ResendRefused
     past the per-submission limits (toolbox.submissions.mail_limits)."""
@@ -48,14 +61,7 @@ def request_resend(submission: Submission) -> bool:
     won = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, Submission.email_state == submission.email_state)
-        .values(
-            email_state=EmailState.PENDING,
-            email_generation=Submission.email_generation + 1,
-            email_error=None,
-            email_claimed_at=None,
-            email_sent_at=None,
-            email_requested_at=utcnow(),
-        )
+        .values(**_sent_again())
     ).rowcount
     if won:
         record_event(submission.id, "email", EmailState.PENDING, RESEND_DETAIL)
@@ -80,15 +86,7 @@ def request_email(submission: Submission, address: str) -> bool:
             Submission.email.is_(None),
             Submission.email_state == EmailState.NONE,
         )
-        .values(
-            email=address,
-            email_state=EmailState.PENDING,
-            email_generation=Submission.email_generation + 1,
-            email_error=None,
-            email_claimed_at=None,
-            email_sent_at=None,
-            email_requested_at=utcnow(),
-        )
+        .values(email=address, **_sent_again())
     ).rowcount
     if won:
         record_event(submission.id, "email", EmailState.PENDING, ADDED_DETAIL)

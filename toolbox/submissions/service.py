@@ -59,7 +59,7 @@ def create_submission(
         submission.events.append(Event(kind="email", state=EmailState.PENDING))
     db.session.add(submission)
     db.session.commit()
-    enqueue(submission.job.id)
+    _enqueue_render(submission)
     return submission
 
 
@@ -77,7 +77,11 @@ def enqueue(job_id: int) -> bool:
     ).one_or_none()
     if submission is None:  # deleted meanwhile: nothing to render
         return False
-    return enqueue_task(RENDER_JOB, job_id, queue=render_queue(submission))
+    return _enqueue_render(submission)
+
+
+def _enqueue_render(submission: Submission) -> bool:
+    return enqueue_task(RENDER_JOB, submission.job.id, queue=render_queue(submission))
 
 
 def record_event(submission_id: int, kind: str, state: str, detail: str | None = None) -> None:
