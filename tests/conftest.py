@@ -51,11 +51,16 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(items) -> None:
-    """Mark every test that touches a database: those run once per TOOLBOX_TEST_DATABASE backend."""
+    """Mark every test that touches a database: those run once per TOOLBOX_TEST_DATABASE
+    backend. Then put the tests that start real processes first (stable order otherwise):
+    pytest-xdist hands out tests in this order, so a long one started last cannot keep one
+    process busy while the others are already done."""
     for item in items:
         if {"database_url", "fresh_database"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.database)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 # --- databases ------------------------------------------------------------------------------
@@ -386,6 +391,15 @@ class Worker:
                 os.killpg(self.process.pid, signal.SIGKILL)  # pool children left behind
         self._log.close()
 
+    def kill(self) -> None:
+        """End the worker and its pool at once (the fixture's teardown: the test is over,
+        its database and broker are thrown away, so a warm shutdown would only cost time)."""
+        if self.process:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._log.close()
+
     def log(self) -> str:
         return self.log_path.read_text()
 
@@ -415,7 +429,7 @@ def start_worker(tmp_path, data_dir):
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.kill()
 
 
 def wait_for_state(client, token: str, states=("done", "failed"), timeout: float = 60) -> dict:

@@ -19,7 +19,7 @@ from toolbox.submissions.models import Event, Job
 
 pytestmark = pytest.mark.slow
 
-RENDER_DELAY = 40  # the long render that occupies the render worker
+RENDER_DELAY = 25  # the long render that occupies the render worker (mail and sweep take ~1 s each)
 
 
 def test_every_task_has_its_queue(app):
