@@ -183,6 +183,35 @@ def resend_invitation(invitation: Invitation) -> None:
     _enqueue_mails([mail])
 
 
+def consent_errors(name: str, function: str, authorised: bool, invitation: Invitation) -> dict:
+    """German messages per field for a consent as typed (empty: fine)."""
+    errors = {}
+    if not name:
+        errors["name"] = _("Bitte geben Sie Ihren vollständigen Namen ein.")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("Der Name darf höchstens %(max)s Zeichen lang sein.", max=NAME_MAX)
+    if not function:
+        errors["function"] = _("Bitte geben Sie Ihre Funktion ein, z. B. Geschäftsführung.")
+    elif len(function) > NAME_MAX:
+        errors["function"] = _(
+            "Die Funktion darf höchstens %(max)s Zeichen lang sein.", max=NAME_MAX
+        )
+    if not authorised:
+        errors["authorised"] = _(
+            "Bitte bestätigen Sie, dass Sie berechtigt sind, für %(party)s zu unterzeichnen.",
+            party=invitation.party,
+        )
+    return errors
+
+
+def change_errors(text: str) -> dict:
+    if not text:
+        return {"text": _("Bitte beschreiben Sie, was geändert werden soll.")}
+    if len(text) > TEXT_MAX:
+        return {"text": _("Der Vorschlag darf höchstens %(max)s Zeichen lang sein.", max=TEXT_MAX)}
+    return {}
+
+
 # --- the parties' answers --------------------------------------------------------------------
 
 

@@ -33,6 +33,8 @@ from toolbox.cooperation.service import (
     add_version,
     agree,
     candidate_for,
+    change_errors,
+    consent_errors,
     invitation_by_token,
     is_circulable,
     latest_answer,
@@ -301,22 +303,7 @@ def consent(token: str):
         "function": request.form.get("function", "").strip(),
         "authorised": request.form.get("authorised") == "ja",
     }
-    errors = {}
-    if not values["name"]:
-        errors["name"] = _("Bitte geben Sie Ihren vollständigen Namen ein.")
-    elif len(values["name"]) > NAME_MAX:
-        errors["name"] = _("Der Name darf höchstens %(max)s Zeichen lang sein.", max=NAME_MAX)
-    if not values["function"]:
-        errors["function"] = _("Bitte geben Sie Ihre Funktion ein, z. B. Geschäftsführung.")
-    elif len(values["function"]) > NAME_MAX:
-        errors["function"] = _(
-            "Die Funktion darf höchstens %(max)s Zeichen lang sein.", max=NAME_MAX
-        )
-    if not values["authorised"]:
-        errors["authorised"] = _(
-            "Bitte bestätigen Sie, dass Sie berechtigt sind, für %(party)s zu unterzeichnen.",
-            party=invitation.party,
-        )
+    errors = consent_errors(values["name"], values["function"], values["authorised"], invitation)
     version = _posted_version()
     if version is None:
         errors["version"] = _("Die Version fehlt. Bitte laden Sie die Seite neu.")
@@ -333,11 +320,7 @@ def consent(token: str):
 def change(token: str):
     invitation = invitation_or_404(token)
     values = {"text": request.form.get("text", "").strip()}
-    errors = {}
-    if not values["text"]:
-        errors["text"] = _("Bitte beschreiben Sie, was geändert werden soll.")
-    elif len(values["text"]) > TEXT_MAX:
-        errors["text"] = _("Der Vorschlag darf höchstens %(max)s Zeichen lang sein.", max=TEXT_MAX)
+    errors = change_errors(values["text"])
     version = _posted_version()
     if version is None:
         errors["version"] = _("Die Version fehlt. Bitte laden Sie die Seite neu.")
