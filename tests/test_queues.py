@@ -14,7 +14,17 @@ from helpers import ids_of, render_now, submit
 from toolbox.core.db import utcnow
 from toolbox.core.extensions import db
 from toolbox.jobs import QUEUES, TASK_ROUTES
-from toolbox.jobs.queue import BUILD_DIRECTORY, BUILD_KIT, PURGE, RENDER_JOB, SEND_DOCUMENTS, SWEEP
+from toolbox.jobs.queue import (
+    BUILD_DIRECTORY,
+    BUILD_KIT,
+    COOPERATION_MAINTENANCE,
+    FINALIZE_CIRCULATION,
+    PURGE,
+    RENDER_JOB,
+    SEND_CIRCULATION_MAIL,
+    SEND_DOCUMENTS,
+    SWEEP,
+)
 from toolbox.submissions.models import Event, Job
 
 pytestmark = pytest.mark.slow
@@ -32,6 +42,9 @@ def test_every_task_has_its_queue(app):
         PURGE: "maintenance",
         BUILD_KIT: "maintenance",
         BUILD_DIRECTORY: "maintenance",
+        SEND_CIRCULATION_MAIL: "mail",
+        FINALIZE_CIRCULATION: "render",
+        COOPERATION_MAINTENANCE: "maintenance",
     }
     assert {name: router.route({}, name)["queue"].name for name in expected} == expected
     assert set(TASK_ROUTES) == set(expected)

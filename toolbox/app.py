@@ -10,6 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from toolbox.accounts import admin as account_admin
 from toolbox.accounts import views as account_views
 from toolbox.contacts import views as contact_views
+from toolbox.cooperation import api as cooperation_api
+from toolbox.cooperation import views as cooperation_views
 from toolbox.core import config
 from toolbox.core.db import register_sqlite_pragmas
 from toolbox.core.errors import register_error_handlers
@@ -80,4 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(participants.bp)
     app.register_blueprint(preview.bp)
     app.register_blueprint(document_page.bp)
+    app.register_blueprint(cooperation_views.bp)
+    app.register_blueprint(cooperation_api.bp)
     csrf.exempt(api.bp)
+    csrf.exempt(cooperation_api.bp)

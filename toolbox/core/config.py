@@ -127,6 +127,9 @@ def from_environment() -> dict:
         "TOOLBOX_BASE_URL": _base_url(env, production),
         "TOOLBOX_TEMPLATES_DIR": env.get("TOOLBOX_TEMPLATES_DIR", str(DEFAULT_TEMPLATES_DIR)),
         "TOOLBOX_RETENTION_DAYS": int(env.get("TOOLBOX_RETENTION_DAYS", "90")),
+        # A party of a circulated agreement who has not answered gets one reminder after
+        # this many days (toolbox.cooperation).
+        "TOOLBOX_COOPERATION_REMINDER_DAYS": int(env.get("TOOLBOX_COOPERATION_REMINDER_DAYS", "7")),
         # Seconds between two runs of the sweeper (celery beat); tests run it more often.
         "TOOLBOX_SWEEP_INTERVAL": float(env.get("TOOLBOX_SWEEP_INTERVAL", "30")),
         "TOOLBOX_LOG_FORMAT": env.get("TOOLBOX_LOG_FORMAT", "text"),

@@ -11,8 +11,11 @@ from toolbox.jobs.embedded import TRANSPORT as EMBEDDED_TRANSPORT
 from toolbox.jobs.queue import (
     BUILD_DIRECTORY,
     BUILD_KIT,
+    COOPERATION_MAINTENANCE,
+    FINALIZE_CIRCULATION,
     PURGE,
     RENDER_JOB,
+    SEND_CIRCULATION_MAIL,
     SEND_DOCUMENTS,
     SWEEP,
 )
@@ -23,6 +26,7 @@ TASK_MODULES = [
     "toolbox.workshops.tasks",
     "toolbox.contacts.tasks",
     "toolbox.ops.tasks",
+    "toolbox.cooperation.tasks",
 ]
 
 # Separate queues (issue 14), so that mails and the sweeper never wait behind renders:
@@ -41,6 +45,9 @@ TASK_ROUTES = {
     PURGE: {"queue": "maintenance"},
     BUILD_KIT: {"queue": "maintenance"},
     BUILD_DIRECTORY: {"queue": "maintenance"},
+    SEND_CIRCULATION_MAIL: {"queue": "mail"},
+    FINALIZE_CIRCULATION: {"queue": RENDER_QUEUE},
+    COOPERATION_MAINTENANCE: {"queue": "maintenance"},
 }
 
 # Hard limit for one render; the Redis visibility timeout must stay above it, or a
@@ -100,6 +107,8 @@ def celery_init_app(app: Flask) -> Celery:
                     "schedule": app.config.get("TOOLBOX_SWEEP_INTERVAL", 30.0),
                 },
                 "purge": {"task": PURGE, "schedule": 24 * 3600.0},
+                # Reminders to parties who have not answered (issue 16), and recovery.
+                "cooperation": {"task": COOPERATION_MAINTENANCE, "schedule": 3600.0},
             },
         }
     )

@@ -17,6 +17,9 @@ BUILD_KIT = "toolbox.jobs.tasks.build_kit_task"
 SWEEP = "toolbox.jobs.tasks.sweep_task"
 PURGE = "toolbox.jobs.tasks.purge_task"
 BUILD_DIRECTORY = "toolbox.jobs.tasks.build_directory"
+SEND_CIRCULATION_MAIL = "toolbox.cooperation.tasks.send_circulation_mail"
+FINALIZE_CIRCULATION = "toolbox.cooperation.tasks.finalize_circulation"
+COOPERATION_MAINTENANCE = "toolbox.cooperation.tasks.cooperation_maintenance"
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from flask import current_app
 # Every area's tables, so autogenerate sees the whole schema.
 import toolbox.accounts.models  # noqa: F401
 import toolbox.contacts.models  # noqa: F401
+import toolbox.cooperation.models  # noqa: F401
 import toolbox.submissions.models  # noqa: F401
 import toolbox.workshops.models  # noqa: F401
 

@@ -8,6 +8,7 @@ into `x-toolbox-rules`.
 
 from __future__ import annotations
 
+from toolbox.cooperation.openapi import cooperation_paths, cooperation_schemas
 from toolbox.instruments.base import Instrument
 from toolbox.instruments.limits import SUBMISSION_MAX_CHARS, SUBMISSION_MAX_LINES
 from toolbox.instruments.registry import INSTRUMENTS
@@ -320,6 +321,7 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            **cooperation_paths(ref),
             "/healthz": {
                 "get": {
                     "summary": "Datenbank und Broker erreichbar?",
@@ -330,5 +332,5 @@ def openapi_document() -> dict:
                 }
             },
         },
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas | cooperation_schemas()},
     }
