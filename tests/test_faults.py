@@ -186,21 +186,25 @@ def test_poison_job_fails_after_max_attempts_and_others_go_on(make_app, redis_se
 
 
 def test_duplicate_delivery_one_set_of_documents_one_email(
-    make_app, redis_server, smtp_server, start_worker
+    make_app, redis_server, smtp_server, start_worker, tmp_path
 ):
     """A render longer than Redis' visibility timeout is handed to a second worker while
     the first still runs it: the second finds it claimed; one set of documents, one
     email, only legal transitions."""
     app = make_app(broker_url=redis_server.url, TOOLBOX_SMTP_URL=smtp_server.url)
     env = {"TOOLBOX_BROKER_VISIBILITY_TIMEOUT": "1", "TOOLBOX_SMTP_URL": smtp_server.url}
-    # long enough for the second worker to start on a loaded machine (parallel tests)
-    first = start_worker(app, TOOLBOX_TEST_RENDER_DELAY="30", **env)
+    # the first render is held until the second worker has found the job claimed
+    release = tmp_path / "release"
+    first = start_worker(app, TOOLBOX_TEST_RENDER_HOLD=str(release), **env)
     client = app.test_client()
     token = submit(client, email="doppelt@example.org")
     wait_for_state(client, token, states=("running",))
     time.sleep(1.5)  # the message is now older than the visibility timeout
     second = start_worker(app, **env)  # restores unacknowledged messages on start
     wait_until(lambda: "already claimed" in second.log(), what="redelivery", log=second.log)
+    # still held: the second worker did not render it
+    assert client.get(f"/api/v1/submissions/{token}").get_json()["state"] == "running"
+    release.touch()
     assert wait_for_state(client, token, timeout=120)["state"] == "done"
     wait_until(
         lambda: client.get(f"/api/v1/submissions/{token}").get_json()["email"]["state"] == "sent",
