@@ -30,7 +30,6 @@ from toolbox.submissions.models import Event, Job
 pytestmark = pytest.mark.slow
 
 
-
 def test_every_task_has_its_queue(app):
     celery_app = app.extensions["celery"]
     router = celery_app.amqp.router
