@@ -162,7 +162,12 @@ def circulate(token: str):
         start_circulation(submission, [values[i] for i in range(len(parties))])
     except CooperationRefused as refusal:
         return _circulate_page(submission, values=values, refusal=str(refusal), status=409)
-    return redirect(url_for("submissions.page", token=token, _anchor="cooperation-title"), code=303)
+    return redirect(
+        url_for(
+            "submissions.page", token=token, abstimmung="gesendet", _anchor="circulation-state"
+        ),
+        code=303,
+    )
 
 
 @bp.post("/s/<token>/abstimmung/version")
@@ -182,7 +187,12 @@ def new_version(token: str):
         return render_template(
             "cooperation/refused.html", message=str(refusal), submission=submission
         ), 409
-    return redirect(url_for("submissions.page", token=token, _anchor="cooperation-title"), code=303)
+    return redirect(
+        url_for(
+            "submissions.page", token=token, abstimmung="gesendet", _anchor="circulation-state"
+        ),
+        code=303,
+    )
 
 
 def _author_circulation(token: str) -> Circulation:
@@ -267,6 +277,7 @@ def _party_page(invitation: Invitation, errors=None, values=None, refusal="", st
             else None,
             has_pdf=has_pdf,
             answer=latest_answer(invitation),
+            answered=request.args.get("antwort", "") if status == 200 else "",
             errors=errors or {},
             values=values or {},
             refusal=refusal,
@@ -313,7 +324,10 @@ def consent(token: str):
         agree(invitation, version, values["name"], values["function"])
     except CooperationRefused as refusal:
         return _party_page(invitation, values=values, refusal=str(refusal), status=409)
-    return redirect(url_for("cooperation.party", token=token, _anchor="answer-title"), code=303)
+    return redirect(
+        url_for("cooperation.party", token=token, antwort="zustimmung", _anchor="answer-note"),
+        code=303,
+    )
 
 
 @bp.post("/z/<token>/aenderung")
@@ -330,7 +344,10 @@ def change(token: str):
         request_change(invitation, version, values["text"])
     except CooperationRefused as refusal:
         return _party_page(invitation, values=values, refusal=str(refusal), status=409)
-    return redirect(url_for("cooperation.party", token=token, _anchor="answer-title"), code=303)
+    return redirect(
+        url_for("cooperation.party", token=token, antwort="aenderung", _anchor="answer-note"),
+        code=303,
+    )
 
 
 @bp.get("/z/<token>/dokumente/<fmt>")
